@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: MIT
+/*
+ * physmem.c - sparse simulated physical memory, client regions and the
+ * table-frame allocator.
+ *
+ * RAM frames live in an open-addressing hash table keyed by pfn (linear
+ * probing, backward-shift deletion, so there are no tombstones and a
+ * lookup never degrades after many frees). A one-entry cache of the last
+ * frame touched makes the common walker pattern (several loads from one
+ * table page) a compare and a memcpy.
+ *
+ * Frame contents come from jemalloc (mallocx with 4 KiB alignment). In
+ * sanitizer builds (IOMMUSIM_NO_JEMALLOC) they come from the libc
+ * allocator instead: jemalloc and ASan both replace malloc and cannot
+ * share a process, and ASan should see every frame.
+ *
+ * Regions are few (one per pinned client buffer): a sorted array with a
+ * binary search, skipped entirely while there are none.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef IOMMUSIM_NO_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
+#include "bits.h"
+#include "physmem.h"
+
+#define PM_SLOT_TABLE 0x1u /* handed out by pm_frame_alloc() */
+#define PM_MAP_MIN_CAP 64
+
+struct pm_slot {
+	uint64_t pfn;
+	uint8_t *data; /* NULL: the slot is empty */
+	uint32_t flags;
+};
+
+struct pm_region {
+	uint64_t base;
+	uint64_t size;
+	const struct pm_region_ops *ops; /* NULL: host memory at @host */
+	void *ctx;
+	uint8_t *host;
+	unsigned int id;
+	bool live; /* false once revoked: every access is a bus error */
+};
+
+struct pm_space {
+	uint64_t ram_size;
+
+	/* frame map: @cap is a power of two, at most half full */
+	struct pm_slot *slots;
+	uint64_t cap;
+	uint64_t used;
+	uint64_t last_pfn;  /* one-entry lookup cache ... */
+	uint8_t *last_data; /* ... valid while non-NULL */
+
+	/* client regions, sorted by base, non-overlapping */
+	struct pm_region *regions;
+	unsigned int nregions;
+	unsigned int region_cap;
+	unsigned int next_region_id;
+
+	/* table-frame allocator over pfns [pool_base, pool_end) */
+	uint64_t pool_base;
+	uint64_t pool_end;
+	uint64_t pool_next;
+	uint64_t *free_pfns;
+	uint64_t nfree;
+	uint64_t free_cap;
+	uint64_t table_frames;
+	uint64_t table_frames_peak;
+};
+
+/* ---- frame contents ---------------------------------------------------- */
+
+static uint8_t *frame_mem_alloc(void)
+{
+#ifdef IOMMUSIM_NO_JEMALLOC
+	void *p = NULL;
+
+	if (posix_memalign(&p, PM_FRAME_SIZE, PM_FRAME_SIZE))
+		return NULL;
+	memset(p, 0, PM_FRAME_SIZE);
+	return p;
+#else
+	return mallocx(PM_FRAME_SIZE, MALLOCX_ALIGN(PM_FRAME_SIZE) |
+					      MALLOCX_ZERO);
+#endif
+}
+
+static void frame_mem_free(uint8_t *p)
+{
+#ifdef IOMMUSIM_NO_JEMALLOC
+	free(p);
+#else
+	if (p)
+		dallocx(p, MALLOCX_ALIGN(PM_FRAME_SIZE));
+#endif
+}
+
+/* ---- frame map ----------------------------------------------------------- */
+
+static inline uint64_t slot_home(const struct pm_space *pm, uint64_t pfn)
+{
+	/* Fibonacci hashing: neighbouring pfns land far apart. */
+	return (pfn * 0x9e3779b97f4a7c15ULL) >> (64 - __builtin_ctzll(pm->cap));
+}
+
+static struct pm_slot *slot_find(struct pm_space *pm, uint64_t pfn)
+{
+	uint64_t mask = pm->cap - 1;
+	uint64_t i = slot_home(pm, pfn);
+
+	for (;; i = (i + 1) & mask) {
+		struct pm_slot *s = &pm->slots[i];
+
+		if (!s->data)
+			return NULL;
+		if (s->pfn == pfn)
+			return s;
+	}
+}
+
+static int map_grow(struct pm_space *pm)
+{
+	struct pm_slot *old = pm->slots;
+	uint64_t old_cap = pm->cap;
+	struct pm_slot *slots;
+
+	slots = calloc(old_cap * 2, sizeof(*slots));
+	if (!slots)
+		return -ENOMEM;
+	pm->slots = slots;
+	pm->cap = old_cap * 2;
+	for (uint64_t i = 0; i < old_cap; i++) {
+		uint64_t j, mask = pm->cap - 1;
+
+		if (!old[i].data)
+			continue;
+		for (j = slot_home(pm, old[i].pfn); slots[j].data;
+		     j = (j + 1) & mask)
+			;
+		slots[j] = old[i];
+	}
+	free(old);
+	return 0;
+}
+
+/* Adds a backed frame for @pfn, which must not be in the map yet. */
+static struct pm_slot *slot_insert(struct pm_space *pm, uint64_t pfn,
+				   uint32_t flags)
+{
+	uint64_t mask, i;
+	uint8_t *data;
+
+	if ((pm->used + 1) * 2 > pm->cap && map_grow(pm))
+		return NULL;
+	data = frame_mem_alloc();
+	if (!data)
+		return NULL;
+	mask = pm->cap - 1;
+	for (i = slot_home(pm, pfn); pm->slots[i].data; i = (i + 1) & mask)
+		;
+	pm->slots[i] = (struct pm_slot){ .pfn = pfn, .data = data,
+					 .flags = flags };
+	pm->used++;
+	return &pm->slots[i];
+}
+
+/* Frees @s and closes the gap so later probes still find their keys. */
+static void slot_remove(struct pm_space *pm, struct pm_slot *s)
+{
+	uint64_t mask = pm->cap - 1;
+	uint64_t hole = (uint64_t)(s - pm->slots);
+	uint64_t i = hole;
+
+	if (pm->last_data == s->data)
+		pm->last_data = NULL;
+	frame_mem_free(s->data);
+	pm->slots[hole].data = NULL;
+	pm->used--;
+	for (;;) {
+		uint64_t home;
+
+		i = (i + 1) & mask;
+		if (!pm->slots[i].data)
+			return;
+		home = slot_home(pm, pm->slots[i].pfn);
+		/* Move the entry back unless its home lies in (hole, i]. */
+		if (((i - home) & mask) >= ((i - hole) & mask)) {
+			pm->slots[hole] = pm->slots[i];
+			pm->slots[i].data = NULL;
+			hole = i;
+		}
+	}
+}
+
+static uint8_t *frame_data(struct pm_space *pm, uint64_t pfn)
+{
+	struct pm_slot *s;
+
+	if (pm->last_data && pm->last_pfn == pfn)
+		return pm->last_data;
+	s = slot_find(pm, pfn);
+	if (!s)
+		return NULL;
+	pm->last_pfn = pfn;
+	pm->last_data = s->data;
+	return s->data;
+}
+
+/* ---- regions ------------------------------------------------------------ */
+
+static struct pm_region *region_find(struct pm_space *pm, uint64_t pa)
+{
+	unsigned int lo = 0, hi = pm->nregions;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+		struct pm_region *r = &pm->regions[mid];
+
+		if (pa < r->base)
+			hi = mid;
+		else if (pa - r->base >= r->size)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+static int region_access(struct pm_region *r, uint64_t pa, void *buf,
+			 size_t len, bool write)
+{
+	uint64_t off = pa - r->base;
+
+	if (!r->live)
+		return -EFAULT;
+	if (!r->ops) {
+		if (write)
+			memcpy(r->host + off, buf, len);
+		else
+			memcpy(buf, r->host + off, len);
+		return 0;
+	}
+	if (write)
+		return r->ops->write(r->ctx, off, buf, len) ? -EFAULT : 0;
+	return r->ops->read(r->ctx, off, buf, len) ? -EFAULT : 0;
+}
+
+/* ---- accesses ----------------------------------------------------------- */
+
+static bool all_zero(const uint8_t *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static int ram_access(struct pm_space *pm, uint64_t pa, uint8_t *buf,
+		      size_t len, bool write)
+{
+	uint64_t pfn = pa >> PM_FRAME_SHIFT;
+	uint8_t *data = frame_data(pm, pfn);
+
+	if (!write) {
+		if (data)
+			memcpy(buf, data + (pa & PM_FRAME_MASK), len);
+		else
+			memset(buf, 0, len);
+		return 0;
+	}
+	if (!data) {
+		struct pm_slot *s;
+
+		/* Zeros into a frame that reads as zero change nothing. */
+		if (all_zero(buf, len))
+			return 0;
+		s = slot_insert(pm, pfn, 0);
+		if (!s)
+			return -ENOMEM;
+		data = s->data;
+	}
+	memcpy(data + (pa & PM_FRAME_MASK), buf, len);
+	return 0;
+}
+
+/* Whether every byte of [pa, pa + len) is RAM or a live region. */
+static bool range_reachable(struct pm_space *pm, uint64_t pa, size_t len)
+{
+	uint64_t last = pa + len - 1;
+
+	if (!pm->nregions)
+		return last < pm->ram_size;
+	for (uint64_t p = pa & ~PM_FRAME_MASK; p <= last; p += PM_FRAME_SIZE) {
+		struct pm_region *r = region_find(pm, p);
+
+		if (r ? !r->live : p >= pm->ram_size)
+			return false;
+	}
+	return true;
+}
+
+static int pm_access(struct pm_space *pm, uint64_t pa, uint8_t *buf,
+		     size_t len, bool write)
+{
+	uint64_t end;
+
+	if (!len)
+		return 0;
+	if (add_overflows_u64(pa, len, &end) || end > (1ULL << PM_ADDR_BITS))
+		return -EFAULT;
+	/* A write that would fault part-way is refused whole. */
+	if (write && !range_reachable(pm, pa, len))
+		return -EFAULT;
+	while (len) {
+		size_t chunk = PM_FRAME_SIZE - (pa & PM_FRAME_MASK);
+		struct pm_region *r = NULL;
+		int ret;
+
+		if (chunk > len)
+			chunk = len;
+		if (pm->nregions)
+			r = region_find(pm, pa);
+		if (r)
+			ret = region_access(r, pa, buf, chunk, write);
+		else if (pa >= pm->ram_size)
+			ret = -EFAULT;
+		else
+			ret = ram_access(pm, pa, buf, chunk, write);
+		if (ret)
+			return ret;
+		pa += chunk;
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/**
+ * pm_read() - copy simulated physical memory into @buf.
+ * @pm: the address space.
+ * @pa: first physical address.
+ * @buf: destination, @len bytes.
+ * @len: byte count; 0 is a no-op.
+ *
+ * Return: 0, or -EFAULT (bus error) when any byte is neither RAM nor a
+ * live region; @buf is then partly filled.
+ */
+int pm_read(struct pm_space *pm, uint64_t pa, void *buf, size_t len)
+{
+	return pm_access(pm, pa, buf, len, false);
+}
+
+/**
+ * pm_write() - store @len bytes from @buf into simulated physical memory.
+ * @pm: the address space.
+ * @pa: first physical address.
+ * @buf: source.
+ * @len: byte count.
+ *
+ * Return: 0; -EFAULT (bus error, nothing written) when any byte is neither
+ * RAM nor a live region; -ENOMEM when host memory ran out.
+ */
+int pm_write(struct pm_space *pm, uint64_t pa, const void *buf, size_t len)
+{
+	return pm_access(pm, pa, (uint8_t *)buf, len, true);
+}
+
+/**
+ * pm_load() - load a 1, 2, 4 or 8 byte number.
+ * @pm: the address space.
+ * @pa: its first byte.
+ * @size: bytes.
+ * @big_endian: byte order in memory.
+ * @val: the number (zero-extended); set to 0 on error.
+ *
+ * Return: 0, -EINVAL for a bad @size, or -EFAULT.
+ */
+int pm_load(struct pm_space *pm, uint64_t pa, unsigned int size,
+	    bool big_endian, uint64_t *val)
+{
+	uint8_t b[8];
+	int ret;
+
+	*val = 0;
+	if (size != 1 && size != 2 && size != 4 && size != 8)
+		return -EINVAL;
+	ret = pm_read(pm, pa, b, size);
+	if (ret)
+		return ret;
+	switch (size) {
+	case 1:
+		*val = b[0];
+		break;
+	case 2:
+		*val = big_endian ? ld_be16(b) : ld_le16(b);
+		break;
+	case 4:
+		*val = big_endian ? ld_be32(b) : ld_le32(b);
+		break;
+	default:
+		*val = big_endian ? ld_be64(b) : ld_le64(b);
+		break;
+	}
+	return 0;
+}
+
+/**
+ * pm_store() - store the low @size bytes of @val.
+ * @pm: the address space.
+ * @pa: first byte.
+ * @size: 1, 2, 4 or 8.
+ * @big_endian: byte order in memory.
+ * @val: the number; bits above @size bytes are ignored.
+ *
+ * Return: 0, -EINVAL for a bad @size, -EFAULT or -ENOMEM.
+ */
+int pm_store(struct pm_space *pm, uint64_t pa, unsigned int size,
+	     bool big_endian, uint64_t val)
+{
+	uint8_t b[8];
+
+	switch (size) {
+	case 1:
+		b[0] = (uint8_t)val;
+		break;
+	case 2:
+		big_endian ? st_be16(b, (uint16_t)val) :
+			     st_le16(b, (uint16_t)val);
+		break;
+	case 4:
+		big_endian ? st_be32(b, (uint32_t)val) :
+			     st_le32(b, (uint32_t)val);
+		break;
+	case 8:
+		big_endian ? st_be64(b, val) : st_le64(b, val);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return pm_write(pm, pa, b, size);
+}
+
+/* ---- life cycle --------------------------------------------------------- */
+
+/**
+ * pm_create() - make an empty physical address space.
+ * @ram_bits: RAM size as log2 bytes, PM_RAM_BITS_MIN..PM_RAM_BITS_MAX.
+ * @out: the new space.
+ *
+ * The table-frame pool starts as [4 GiB, end of RAM) when RAM is larger
+ * than 8 GiB (so scripts keep the low 4 GiB to themselves), else as the
+ * upper half of RAM.
+ *
+ * Return: 0, -EINVAL for a bad size, -ENOMEM.
+ */
+int pm_create(unsigned int ram_bits, struct pm_space **out)
+{
+	struct pm_space *pm;
+
+	*out = NULL;
+	if (ram_bits < PM_RAM_BITS_MIN || ram_bits > PM_RAM_BITS_MAX)
+		return -EINVAL;
+	pm = calloc(1, sizeof(*pm));
+	if (!pm)
+		return -ENOMEM;
+	pm->slots = calloc(PM_MAP_MIN_CAP, sizeof(*pm->slots));
+	if (!pm->slots) {
+		free(pm);
+		return -ENOMEM;
+	}
+	pm->cap = PM_MAP_MIN_CAP;
+	pm->ram_size = 1ULL << ram_bits;
+	pm->next_region_id = 1;
+	if (ram_bits > 33)
+		pm->pool_base = (1ULL << 32) >> PM_FRAME_SHIFT;
+	else
+		pm->pool_base = (pm->ram_size / 2) >> PM_FRAME_SHIFT;
+	pm->pool_end = pm->ram_size >> PM_FRAME_SHIFT;
+	pm->pool_next = pm->pool_base;
+	*out = pm;
+	return 0;
+}
+
+/**
+ * pm_destroy() - free the space, its frames, and release every region.
+ * @pm: the space, or NULL.
+ */
+void pm_destroy(struct pm_space *pm)
+{
+	if (!pm)
+		return;
+	for (unsigned int i = 0; i < pm->nregions; i++)
+		if (pm->regions[i].ops && pm->regions[i].ops->release)
+			pm->regions[i].ops->release(pm->regions[i].ctx);
+	for (uint64_t i = 0; i < pm->cap; i++)
+		frame_mem_free(pm->slots[i].data);
+	free(pm->slots);
+	free(pm->regions);
+	free(pm->free_pfns);
+	free(pm);
+}
+
+/** pm_ram_size() - bytes of RAM, starting at physical address 0. */
+uint64_t pm_ram_size(const struct pm_space *pm)
+{
+	return pm->ram_size;
+}
+
+/* ---- region management -------------------------------------------------- */
+
+static int region_insert(struct pm_space *pm, const struct pm_region *nr)
+{
+	unsigned int pos = 0;
+
+	if (pm->nregions == pm->region_cap) {
+		unsigned int cap = pm->region_cap ? pm->region_cap * 2 : 4;
+		struct pm_region *r;
+
+		r = realloc(pm->regions, cap * sizeof(*r));
+		if (!r)
+			return -ENOMEM;
+		pm->regions = r;
+		pm->region_cap = cap;
+	}
+	while (pos < pm->nregions && pm->regions[pos].base < nr->base)
+		pos++;
+	/* Neighbours must end before us and start after us. */
+	if (pos > 0 && pm->regions[pos - 1].base +
+				       pm->regions[pos - 1].size > nr->base)
+		return -EEXIST;
+	if (pos < pm->nregions && nr->base + nr->size > pm->regions[pos].base)
+		return -EEXIST;
+	memmove(&pm->regions[pos + 1], &pm->regions[pos],
+		(pm->nregions - pos) * sizeof(*nr));
+	pm->regions[pos] = *nr;
+	pm->nregions++;
+	return 0;
+}
+
+static int region_add(struct pm_space *pm, struct pm_region *nr,
+		      unsigned int *id)
+{
+	uint64_t end;
+	int ret;
+
+	if (!nr->size || ((nr->base | nr->size) & PM_FRAME_MASK) ||
+	    add_overflows_u64(nr->base, nr->size, &end) ||
+	    end > (1ULL << PM_ADDR_BITS))
+		return -EINVAL;
+	nr->id = pm->next_region_id;
+	nr->live = true;
+	ret = region_insert(pm, nr);
+	if (ret)
+		return ret;
+	pm->next_region_id++;
+	pm->last_data = NULL;
+	if (id)
+		*id = nr->id;
+	return 0;
+}
+
+/**
+ * pm_region_add() - back [@base, @base + @size) with client memory.
+ * @pm: the space.
+ * @base: 4 KiB aligned physical base.
+ * @size: 4 KiB multiple, nonzero.
+ * @ops: read/write callbacks (both required).
+ * @ctx: passed to @ops.
+ * @id: the region's id for later calls (optional).
+ *
+ * Return: 0, -EINVAL (alignment, size, above 2^52, missing ops), -EEXIST
+ * (overlaps another region), -ENOMEM.
+ */
+int pm_region_add(struct pm_space *pm, uint64_t base, uint64_t size,
+		  const struct pm_region_ops *ops, void *ctx, unsigned int *id)
+{
+	struct pm_region nr = { .base = base, .size = size, .ops = ops,
+				.ctx = ctx };
+
+	if (!ops || !ops->read || !ops->write)
+		return -EINVAL;
+	return region_add(pm, &nr, id);
+}
+
+/**
+ * pm_region_add_host() - back a physical range with a host buffer.
+ * @pm: the space.
+ * @base: 4 KiB aligned physical base.
+ * @size: 4 KiB multiple; @host must hold that many bytes.
+ * @host: the buffer; it must outlive the region (or be revoked first).
+ * @id: the region's id (optional).
+ *
+ * Return: as pm_region_add().
+ */
+int pm_region_add_host(struct pm_space *pm, uint64_t base, uint64_t size,
+		       void *host, unsigned int *id)
+{
+	struct pm_region nr = { .base = base, .size = size, .host = host };
+
+	if (!host)
+		return -EINVAL;
+	return region_add(pm, &nr, id);
+}
+
+static struct pm_region *region_by_id(struct pm_space *pm, unsigned int id)
+{
+	for (unsigned int i = 0; i < pm->nregions; i++)
+		if (pm->regions[i].id == id)
+			return &pm->regions[i];
+	return NULL;
+}
+
+/**
+ * pm_region_revoke() - the client's memory is gone: from now on every
+ * access to the region is a bus error. The range stays claimed, as a
+ * vanished process's pinned pages stay mapped until the driver unmaps.
+ * @pm: the space.
+ * @id: from pm_region_add*().
+ *
+ * Return: 0, or -ENOENT.
+ */
+int pm_region_revoke(struct pm_space *pm, unsigned int id)
+{
+	struct pm_region *r = region_by_id(pm, id);
+
+	if (!r)
+		return -ENOENT;
+	r->live = false;
+	return 0;
+}
+
+/**
+ * pm_region_remove() - forget a region; its range becomes RAM (or nothing)
+ * again. Calls the region's release op.
+ * @pm: the space.
+ * @id: from pm_region_add*().
+ *
+ * Return: 0, or -ENOENT.
+ */
+int pm_region_remove(struct pm_space *pm, unsigned int id)
+{
+	struct pm_region *r = region_by_id(pm, id);
+	unsigned int pos;
+
+	if (!r)
+		return -ENOENT;
+	if (r->ops && r->ops->release)
+		r->ops->release(r->ctx);
+	pos = (unsigned int)(r - pm->regions);
+	memmove(r, r + 1, (pm->nregions - pos - 1) * sizeof(*r));
+	pm->nregions--;
+	return 0;
+}
+
+/* ---- table-frame allocator ---------------------------------------------- */
+
+/**
+ * pm_frame_pool_set() - choose where table frames come from.
+ * @pm: the space; no table frame may be allocated.
+ * @base: first physical address of the pool (4 KiB aligned).
+ * @end: end (exclusive), at most the RAM size.
+ *
+ * Return: 0, -EINVAL, or -EBUSY while table frames are in use.
+ */
+int pm_frame_pool_set(struct pm_space *pm, uint64_t base, uint64_t end)
+{
+	if (((base | end) & PM_FRAME_MASK) || base >= end ||
+	    end > pm->ram_size)
+		return -EINVAL;
+	if (pm->table_frames)
+		return -EBUSY;
+	pm->pool_base = base >> PM_FRAME_SHIFT;
+	pm->pool_end = end >> PM_FRAME_SHIFT;
+	pm->pool_next = pm->pool_base;
+	pm->nfree = 0;
+	return 0;
+}
+
+/* A pool frame is usable when nobody wrote it and no region covers it. */
+static bool pool_frame_usable(struct pm_space *pm, uint64_t pfn)
+{
+	if (slot_find(pm, pfn))
+		return false;
+	return !pm->nregions || !region_find(pm, pfn << PM_FRAME_SHIFT);
+}
+
+static int pool_take(struct pm_space *pm, uint64_t *pfn)
+{
+	while (pm->nfree) {
+		*pfn = pm->free_pfns[--pm->nfree];
+		if (pool_frame_usable(pm, *pfn))
+			return 0;
+	}
+	for (; pm->pool_next < pm->pool_end; pm->pool_next++) {
+		if (pool_frame_usable(pm, pm->pool_next)) {
+			*pfn = pm->pool_next++;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+/**
+ * pm_frame_alloc() - hand out a zeroed 4 KiB frame for tables.
+ * @pm: the space.
+ * @pa: its physical address.
+ *
+ * Frames come from the pool (pm_frame_pool_set()), lowest first, reusing
+ * freed frames before new ones; a pool frame some script or client already
+ * wrote is skipped, never handed out.
+ *
+ * Return: 0, or -ENOMEM when the pool or host memory is exhausted.
+ */
+int pm_frame_alloc(struct pm_space *pm, uint64_t *pa)
+{
+	uint64_t pfn;
+
+	*pa = 0;
+	if (pool_take(pm, &pfn))
+		return -ENOMEM;
+	if (!slot_insert(pm, pfn, PM_SLOT_TABLE)) {
+		/* Put the frame back where pool_take() will find it again. */
+		if (pm->nfree < pm->free_cap)
+			pm->free_pfns[pm->nfree++] = pfn;
+		else
+			pm->pool_next = pfn;
+		return -ENOMEM;
+	}
+	pm->table_frames++;
+	if (pm->table_frames > pm->table_frames_peak)
+		pm->table_frames_peak = pm->table_frames;
+	*pa = pfn << PM_FRAME_SHIFT;
+	return 0;
+}
+
+/**
+ * pm_frame_free() - return a table frame; it reads as zero afterwards.
+ * @pm: the space.
+ * @pa: an address pm_frame_alloc() returned and that is not yet freed.
+ *
+ * Return: 0, or -EINVAL for any other address (double free included).
+ */
+int pm_frame_free(struct pm_space *pm, uint64_t pa)
+{
+	struct pm_slot *s;
+
+	if (pa & PM_FRAME_MASK)
+		return -EINVAL;
+	s = slot_find(pm, pa >> PM_FRAME_SHIFT);
+	if (!s || !(s->flags & PM_SLOT_TABLE))
+		return -EINVAL;
+	if (pm->nfree == pm->free_cap) {
+		uint64_t cap = pm->free_cap ? pm->free_cap * 2 : 64;
+		uint64_t *f = realloc(pm->free_pfns, cap * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		pm->free_pfns = f;
+		pm->free_cap = cap;
+	}
+	pm->free_pfns[pm->nfree++] = pa >> PM_FRAME_SHIFT;
+	slot_remove(pm, s);
+	pm->table_frames--;
+	return 0;
+}
+
+/**
+ * pm_get_stats() - the space's accounting.
+ * @pm: the space.
+ * @st: filled in.
+ */
+void pm_get_stats(const struct pm_space *pm, struct pm_stats *st)
+{
+	st->ram_frames = pm->used;
+	st->table_frames = pm->table_frames;
+	st->table_frames_peak = pm->table_frames_peak;
+	st->data_bytes = pm->used * PM_FRAME_SIZE;
+	st->overhead_bytes = sizeof(*pm) + pm->cap * sizeof(struct pm_slot) +
+			     pm->free_cap * sizeof(uint64_t) +
+			     pm->region_cap * sizeof(struct pm_region);
+	st->regions = pm->nregions;
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: MIT
+/*
+ * iommusim.c - the command-line front end: `iommusim SUBCOMMAND ...`.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "script.h"
+
+#ifndef IOMMUSIM_VERSION
+#define IOMMUSIM_VERSION "unknown"
+#endif
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: iommusim COMMAND [ARGS]\n"
+		"\n"
+		"commands:\n"
+		"  script [--echo] FILE|-\n"
+		"                  run a scenario script (docs/SCRIPTS.md); --echo\n"
+		"                  prints each command before its output;\n"
+		"                  exit 0: every expect held, 1: an expect failed,\n"
+		"                  2: syntax or usage error\n"
+		"  kinds           list the machine kinds a script can create\n"
+		"  version         print the version\n"
+		"  help            this text\n");
+}
+
+static int cmd_kinds(void)
+{
+	printf("none\tmemory only, no IOMMU: DMA addresses are physical\n");
+	for (unsigned int i = 0; iommusim_unit_kinds[i]; i++)
+		printf("%s\t%s\n", iommusim_unit_kinds[i]->kind,
+		       iommusim_unit_kinds[i]->summary);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct script_cfg cfg = { .out = stdout, .err = stderr };
+
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "script")) {
+		int i = 2;
+
+		if (argc == 4 && !strcmp(argv[2], "--echo")) {
+			cfg.echo = true;
+			i = 3;
+		}
+		if (argc != i + 1) {
+			fprintf(stderr, "usage: iommusim script [--echo] FILE|-\n");
+			return 2;
+		}
+		return script_run_file(&cfg, argv[i]);
+	}
+	if (!strcmp(argv[1], "kinds") && argc == 2)
+		return cmd_kinds();
+	if (!strcmp(argv[1], "version") && argc == 2) {
+		printf("iommusim %s\n", IOMMUSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "iommusim: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+/*
+ * kinds.c - the unit kinds `machine KIND` can name.
+ *
+ * This table is the one place the top layer learns which hardware units
+ * exist; a new unit adds its `struct sim_unit_ops` here (see
+ * docs/ARCHITECTURE.md, "Adding a unit"). `none` (memory only, no IOMMU)
+ * is built into the runner and is not listed.
+ */
+#include "script.h"
+
+const struct sim_unit_ops *const iommusim_unit_kinds[] = {
+	NULL,
+};
