@@ -28,13 +28,18 @@
 #include "bits.h"
 #include "physmem.h"
 
-#define PM_SLOT_TABLE 0x1u /* handed out by pm_frame_alloc() */
 #define PM_MAP_MIN_CAP 64
 
+/*
+ * A slot is 16 bytes: the pfn (at most 40 bits) with the table-frame flag in
+ * bit 63 of the same word, and the frame's host memory.
+ */
+#define PM_SLOT_TABLE BIT_ULL(63) /* handed out by pm_frame_alloc() */
+#define PM_SLOT_PFN GENMASK_ULL(51, 0)
+
 struct pm_slot {
-	uint64_t pfn;
+	uint64_t key;  /* pfn | PM_SLOT_TABLE */
 	uint8_t *data; /* NULL: the slot is empty */
-	uint32_t flags;
 };
 
 struct pm_region {
@@ -119,7 +124,7 @@ static struct pm_slot *slot_find(struct pm_space *pm, uint64_t pfn)
 
 		if (!s->data)
 			return NULL;
-		if (s->pfn == pfn)
+		if ((s->key & PM_SLOT_PFN) == pfn)
 			return s;
 	}
 }
@@ -140,7 +145,7 @@ static int map_grow(struct pm_space *pm)
 
 		if (!old[i].data)
 			continue;
-		for (j = slot_home(pm, old[i].pfn); slots[j].data;
+		for (j = slot_home(pm, old[i].key & PM_SLOT_PFN); slots[j].data;
 		     j = (j + 1) & mask)
 			;
 		slots[j] = old[i];
@@ -151,7 +156,7 @@ static int map_grow(struct pm_space *pm)
 
 /* Adds a backed frame for @pfn, which must not be in the map yet. */
 static struct pm_slot *slot_insert(struct pm_space *pm, uint64_t pfn,
-				   uint32_t flags)
+				   uint64_t flags)
 {
 	uint64_t mask, i;
 	uint8_t *data;
@@ -164,8 +169,7 @@ static struct pm_slot *slot_insert(struct pm_space *pm, uint64_t pfn,
 	mask = pm->cap - 1;
 	for (i = slot_home(pm, pfn); pm->slots[i].data; i = (i + 1) & mask)
 		;
-	pm->slots[i] = (struct pm_slot){ .pfn = pfn, .data = data,
-					 .flags = flags };
+	pm->slots[i] = (struct pm_slot){ .key = pfn | flags, .data = data };
 	pm->used++;
 	return &pm->slots[i];
 }
@@ -188,7 +192,7 @@ static void slot_remove(struct pm_space *pm, struct pm_slot *s)
 		i = (i + 1) & mask;
 		if (!pm->slots[i].data)
 			return;
-		home = slot_home(pm, pm->slots[i].pfn);
+		home = slot_home(pm, pm->slots[i].key & PM_SLOT_PFN);
 		/* Move the entry back unless its home lies in (hole, i]. */
 		if (((i - home) & mask) >= ((i - hole) & mask)) {
 			pm->slots[hole] = pm->slots[i];
@@ -371,6 +375,54 @@ int pm_write(struct pm_space *pm, uint64_t pa, const void *buf, size_t len)
 	return pm_access(pm, pa, (uint8_t *)buf, len, true);
 }
 
+/* The common case: RAM, no regions, the access inside one frame. */
+static inline bool fast_ram(const struct pm_space *pm, uint64_t pa,
+			    unsigned int size)
+{
+	return !pm->nregions && pa < pm->ram_size &&
+	       (pa & PM_FRAME_MASK) <= PM_FRAME_SIZE - size;
+}
+
+static uint64_t decode(const uint8_t *b, unsigned int size, bool big_endian)
+{
+	switch (size) {
+	case 1:
+		return b[0];
+	case 2:
+		return big_endian ? ld_be16(b) : ld_le16(b);
+	case 4:
+		return big_endian ? ld_be32(b) : ld_le32(b);
+	default:
+		return big_endian ? ld_be64(b) : ld_le64(b);
+	}
+}
+
+static void encode(uint8_t *b, unsigned int size, bool big_endian,
+		   uint64_t val)
+{
+	switch (size) {
+	case 1:
+		b[0] = (uint8_t)val;
+		break;
+	case 2:
+		big_endian ? st_be16(b, (uint16_t)val) :
+			     st_le16(b, (uint16_t)val);
+		break;
+	case 4:
+		big_endian ? st_be32(b, (uint32_t)val) :
+			     st_le32(b, (uint32_t)val);
+		break;
+	default:
+		big_endian ? st_be64(b, val) : st_le64(b, val);
+		break;
+	}
+}
+
+static bool size_ok(unsigned int size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
 /**
  * pm_load() - load a 1, 2, 4 or 8 byte number.
  * @pm: the address space.
@@ -388,25 +440,20 @@ int pm_load(struct pm_space *pm, uint64_t pa, unsigned int size,
 	int ret;
 
 	*val = 0;
-	if (size != 1 && size != 2 && size != 4 && size != 8)
+	if (!size_ok(size))
 		return -EINVAL;
+	if (likely(fast_ram(pm, pa, size))) {
+		const uint8_t *d = frame_data(pm, pa >> PM_FRAME_SHIFT);
+
+		if (d)
+			*val = decode(d + (pa & PM_FRAME_MASK), size,
+				      big_endian);
+		return 0;
+	}
 	ret = pm_read(pm, pa, b, size);
 	if (ret)
 		return ret;
-	switch (size) {
-	case 1:
-		*val = b[0];
-		break;
-	case 2:
-		*val = big_endian ? ld_be16(b) : ld_le16(b);
-		break;
-	case 4:
-		*val = big_endian ? ld_be32(b) : ld_le32(b);
-		break;
-	default:
-		*val = big_endian ? ld_be64(b) : ld_le64(b);
-		break;
-	}
+	*val = decode(b, size, big_endian);
 	return 0;
 }
 
@@ -425,24 +472,18 @@ int pm_store(struct pm_space *pm, uint64_t pa, unsigned int size,
 {
 	uint8_t b[8];
 
-	switch (size) {
-	case 1:
-		b[0] = (uint8_t)val;
-		break;
-	case 2:
-		big_endian ? st_be16(b, (uint16_t)val) :
-			     st_le16(b, (uint16_t)val);
-		break;
-	case 4:
-		big_endian ? st_be32(b, (uint32_t)val) :
-			     st_le32(b, (uint32_t)val);
-		break;
-	case 8:
-		big_endian ? st_be64(b, val) : st_le64(b, val);
-		break;
-	default:
+	if (!size_ok(size))
 		return -EINVAL;
+	if (likely(fast_ram(pm, pa, size))) {
+		uint8_t *d = frame_data(pm, pa >> PM_FRAME_SHIFT);
+
+		if (d) {
+			encode(d + (pa & PM_FRAME_MASK), size, big_endian,
+			       val);
+			return 0;
+		}
 	}
+	encode(b, size, big_endian, val);
 	return pm_write(pm, pa, b, size);
 }
 
@@ -753,7 +794,7 @@ int pm_frame_free(struct pm_space *pm, uint64_t pa)
 	if (pa & PM_FRAME_MASK)
 		return -EINVAL;
 	s = slot_find(pm, pa >> PM_FRAME_SHIFT);
-	if (!s || !(s->flags & PM_SLOT_TABLE))
+	if (!s || !(s->key & PM_SLOT_TABLE))
 		return -EINVAL;
 	if (pm->nfree == pm->free_cap) {
 		uint64_t cap = pm->free_cap ? pm->free_cap * 2 : 64;
