@@ -162,9 +162,8 @@ static void tc_hits(void *ctx, uint64_t n)
 	uint64_t acc = 0;
 
 	for (uint64_t i = 0; i < n; i++) {
-		const struct tc_entry *e =
-			tcache_lookup(c->tc, c->tags[i & 255],
-				      sizeof(c->tags[0]));
+		const struct tc_entry *e = tcache_lookup(
+			c->tc, c->tags[i & 255], sizeof(c->tags[0]));
 
 		acc += e ? e->xlat.out_addr : 1;
 	}
@@ -207,8 +206,10 @@ static void report(const struct result *r, unsigned int n, const char *json)
 		perror(json);
 		exit(1);
 	}
-	fprintf(f, "{\n  \"bench\": \"model\",\n  \"iterations\": %" PRIu64
-		   ",\n  \"results\": [\n", iters);
+	fprintf(f,
+		"{\n  \"bench\": \"model\",\n  \"iterations\": %" PRIu64
+		",\n  \"results\": [\n",
+		iters);
 	for (unsigned int i = 0; i < n; i++)
 		fprintf(f,
 			"    {\"case\": \"%s\", \"ns_per_op\": %.3f, "
@@ -233,7 +234,8 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json = argv[++i];
 		else {
-			fprintf(stderr, "usage: bench_model [--quick] [--json FILE]\n");
+			fprintf(stderr,
+				"usage: bench_model [--quick] [--json FILE]\n");
 			return 2;
 		}
 	}
@@ -264,16 +266,15 @@ int main(int argc, char **argv)
 		c.tags[i][1] = i;
 		tcache_insert(c.tc, c.tags[i], sizeof(c.tags[i]), &x, 0);
 	}
-	r[3] = (struct result){ "tcache hit",
-				best_ns_per_op(tc_hits, &c),
+	r[3] = (struct result){ "tcache hit", best_ns_per_op(tc_hits, &c),
 				best_ns_per_op(xxh_only, &c) };
 	r[4] = (struct result){ "frame alloc+free",
 				best_ns_per_op(frame_alloc_free, &m),
 				best_ns_per_op(malloc_free, NULL) };
 	report(r, ARRAY_SIZE(r), json);
-	printf("frame map for %u frames: %" PRIu64 " bytes of bookkeeping (%.1f per frame)\n",
-	       NFRAMES, st.overhead_bytes,
-	       (double)st.overhead_bytes / NFRAMES);
+	printf("frame map for %u frames: %" PRIu64
+	       " bytes of bookkeeping (%.1f per frame)\n",
+	       NFRAMES, st.overhead_bytes, (double)st.overhead_bytes / NFRAMES);
 	tcache_destroy(c.tc);
 	pm_destroy(m.pm);
 	free(m.host);

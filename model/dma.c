@@ -51,8 +51,8 @@ void dma_fault_add(struct dma_result *res, const char *key, uint64_t val)
  * @page_size: size of the mapping entry.
  * @perm: DMA_ACC_* permissions granted.
  */
-void dma_xlat_set(struct dma_result *res, uint64_t out_addr,
-		  uint64_t page_size, unsigned int perm)
+void dma_xlat_set(struct dma_result *res, uint64_t out_addr, uint64_t page_size,
+		  unsigned int perm)
 {
 	memset(res, 0, sizeof(*res));
 	res->ok = true;

@@ -80,8 +80,8 @@ struct dma_result {
 
 void dma_fault_init(struct dma_result *res, uint32_t code, const char *name);
 void dma_fault_add(struct dma_result *res, const char *key, uint64_t val);
-void dma_xlat_set(struct dma_result *res, uint64_t out_addr,
-		  uint64_t page_size, unsigned int perm);
+void dma_xlat_set(struct dma_result *res, uint64_t out_addr, uint64_t page_size,
+		  unsigned int perm);
 size_t dma_perm_str(unsigned int perm, char *buf, size_t len);
 int dma_result_format(const struct dma_result *res, char *buf, size_t len);
 

@@ -38,7 +38,7 @@
 #define PM_SLOT_PFN GENMASK_ULL(51, 0)
 
 struct pm_slot {
-	uint64_t key;  /* pfn | PM_SLOT_TABLE */
+	uint64_t key; /* pfn | PM_SLOT_TABLE */
 	uint8_t *data; /* NULL: the slot is empty */
 };
 
@@ -59,7 +59,7 @@ struct pm_space {
 	struct pm_slot *slots;
 	uint64_t cap;
 	uint64_t used;
-	uint64_t last_pfn;  /* one-entry lookup cache ... */
+	uint64_t last_pfn; /* one-entry lookup cache ... */
 	uint8_t *last_data; /* ... valid while non-NULL */
 
 	/* client regions, sorted by base, non-overlapping */
@@ -91,8 +91,8 @@ static uint8_t *frame_mem_alloc(void)
 	memset(p, 0, PM_FRAME_SIZE);
 	return p;
 #else
-	return mallocx(PM_FRAME_SIZE, MALLOCX_ALIGN(PM_FRAME_SIZE) |
-					      MALLOCX_ZERO);
+	return mallocx(PM_FRAME_SIZE,
+		       MALLOCX_ALIGN(PM_FRAME_SIZE) | MALLOCX_ZERO);
 #endif
 }
 
@@ -309,8 +309,8 @@ static bool range_reachable(struct pm_space *pm, uint64_t pa, size_t len)
 	return true;
 }
 
-static int pm_access(struct pm_space *pm, uint64_t pa, uint8_t *buf,
-		     size_t len, bool write)
+static int pm_access(struct pm_space *pm, uint64_t pa, uint8_t *buf, size_t len,
+		     bool write)
 {
 	uint64_t end;
 
@@ -397,8 +397,7 @@ static uint64_t decode(const uint8_t *b, unsigned int size, bool big_endian)
 	}
 }
 
-static void encode(uint8_t *b, unsigned int size, bool big_endian,
-		   uint64_t val)
+static void encode(uint8_t *b, unsigned int size, bool big_endian, uint64_t val)
 {
 	switch (size) {
 	case 1:
@@ -478,8 +477,7 @@ int pm_store(struct pm_space *pm, uint64_t pa, unsigned int size,
 		uint8_t *d = frame_data(pm, pa >> PM_FRAME_SHIFT);
 
 		if (d) {
-			encode(d + (pa & PM_FRAME_MASK), size, big_endian,
-			       val);
+			encode(d + (pa & PM_FRAME_MASK), size, big_endian, val);
 			return 0;
 		}
 	}
@@ -572,8 +570,8 @@ static int region_insert(struct pm_space *pm, const struct pm_region *nr)
 	while (pos < pm->nregions && pm->regions[pos].base < nr->base)
 		pos++;
 	/* Neighbours must end before us and start after us. */
-	if (pos > 0 && pm->regions[pos - 1].base +
-				       pm->regions[pos - 1].size > nr->base)
+	if (pos > 0 &&
+	    pm->regions[pos - 1].base + pm->regions[pos - 1].size > nr->base)
 		return -EEXIST;
 	if (pos < pm->nregions && nr->base + nr->size > pm->regions[pos].base)
 		return -EEXIST;
@@ -621,8 +619,9 @@ static int region_add(struct pm_space *pm, struct pm_region *nr,
 int pm_region_add(struct pm_space *pm, uint64_t base, uint64_t size,
 		  const struct pm_region_ops *ops, void *ctx, unsigned int *id)
 {
-	struct pm_region nr = { .base = base, .size = size, .ops = ops,
-				.ctx = ctx };
+	struct pm_region nr = {
+		.base = base, .size = size, .ops = ops, .ctx = ctx
+	};
 
 	if (!ops || !ops->read || !ops->write)
 		return -EINVAL;
@@ -711,8 +710,7 @@ int pm_region_remove(struct pm_space *pm, unsigned int id)
  */
 int pm_frame_pool_set(struct pm_space *pm, uint64_t base, uint64_t end)
 {
-	if (((base | end) & PM_FRAME_MASK) || base >= end ||
-	    end > pm->ram_size)
+	if (((base | end) & PM_FRAME_MASK) || base >= end || end > pm->ram_size)
 		return -EINVAL;
 	if (pm->table_frames)
 		return -EBUSY;

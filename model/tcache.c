@@ -26,7 +26,7 @@ struct tcache {
 	bool strict;
 	struct tcache_stats st;
 	char stale_msgs[TC_STALE_MAX][TC_MSG_MAX];
-	unsigned int nstale;     /* queued reports */
+	unsigned int nstale; /* queued reports */
 	uint64_t stale_dropped; /* reports not queued since the last drain */
 };
 
@@ -83,8 +83,8 @@ static struct tc_entry *set_of(struct tcache *tc, uint64_t hash)
 	return &tc->entries[(size_t)(hash & (tc->sets - 1)) * tc->ways];
 }
 
-static bool tag_equal(const struct tc_entry *e, uint64_t hash,
-		      const void *tag, size_t len)
+static bool tag_equal(const struct tc_entry *e, uint64_t hash, const void *tag,
+		      size_t len)
 {
 	return e->tag_len == len && e->hash == hash &&
 	       !memcmp(e->tag, tag, len);

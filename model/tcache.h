@@ -76,8 +76,7 @@ typedef bool (*tc_pred_fn)(const struct tc_entry *e, void *arg);
 typedef void (*tc_report_fn)(void *ctx, const char *msg);
 
 int tcache_create(unsigned int sets, unsigned int ways,
-		  const struct tcache_ops *ops, void *ctx,
-		  struct tcache **out);
+		  const struct tcache_ops *ops, void *ctx, struct tcache **out);
 void tcache_destroy(struct tcache *tc);
 
 const struct tc_entry *tcache_lookup(struct tcache *tc, const void *tag,
@@ -89,8 +88,7 @@ uint64_t tcache_flush(struct tcache *tc);
 
 void tcache_set_strict(struct tcache *tc, bool strict);
 bool tcache_strict(const struct tcache *tc);
-unsigned int tcache_drain_stale(struct tcache *tc, tc_report_fn fn,
-				void *ctx);
+unsigned int tcache_drain_stale(struct tcache *tc, tc_report_fn fn, void *ctx);
 void tcache_get_stats(const struct tcache *tc, struct tcache_stats *st);
 
 #endif /* IOMMUSIM_MODEL_TCACHE_H */

@@ -61,16 +61,15 @@ void trace_set(struct trace *tr, bool on, trace_sink_fn sink, void *ctx);
 
 void __trace_fetch(struct trace *tr, const char *structure, uint64_t addr,
 		   const uint64_t *raw, unsigned int nraw, const char *decision,
-		   const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
+		   const char *fmt, ...) __attribute__((format(printf, 7, 8)));
 
 /*
  * trace_fetch(tr, structure, addr, raw, nraw, decision, fmt, ...) - report
  * one fetch; @fmt and its arguments describe the decoded fields.
  */
-#define trace_fetch(tr, ...)                             \
-	do {                                             \
-		if (unlikely((tr)->on))                  \
+#define trace_fetch(tr, ...)                              \
+	do {                                              \
+		if (unlikely((tr)->on))                   \
 			__trace_fetch((tr), __VA_ARGS__); \
 	} while (0)
 

@@ -142,8 +142,8 @@ static const char *opt_take(struct sim_opts *o, const char *key)
  *
  * Return: 0, or -EINVAL with @err naming the option and the range.
  */
-int sim_opt_u64(struct sim_opts *o, const char *key, uint64_t def,
-		uint64_t min, uint64_t max, uint64_t *val, struct sim_err *err)
+int sim_opt_u64(struct sim_opts *o, const char *key, uint64_t def, uint64_t min,
+		uint64_t max, uint64_t *val, struct sim_err *err)
 {
 	const char *s = opt_take(o, key);
 
@@ -151,10 +151,11 @@ int sim_opt_u64(struct sim_opts *o, const char *key, uint64_t def,
 	if (!s)
 		return 0;
 	if (sim_parse_u64(s, val) || *val < min || *val > max)
-		return sim_errf(err,
-				"option %s=%s: expected a number from %llu to %llu",
-				key, s, (unsigned long long)min,
-				(unsigned long long)max);
+		return sim_errf(
+			err,
+			"option %s=%s: expected a number from %llu to %llu",
+			key, s, (unsigned long long)min,
+			(unsigned long long)max);
 	return 0;
 }
 

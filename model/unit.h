@@ -63,8 +63,8 @@ struct sim_opts {
 
 int sim_opts_parse(struct sim_opts *o, int argc, char **argv,
 		   struct sim_err *err);
-int sim_opt_u64(struct sim_opts *o, const char *key, uint64_t def,
-		uint64_t min, uint64_t max, uint64_t *val, struct sim_err *err);
+int sim_opt_u64(struct sim_opts *o, const char *key, uint64_t def, uint64_t min,
+		uint64_t max, uint64_t *val, struct sim_err *err);
 int sim_opt_choice(struct sim_opts *o, const char *key,
 		   const char *const *choices, unsigned int def,
 		   unsigned int *val, struct sim_err *err);

@@ -52,7 +52,8 @@ int main(int argc, char **argv)
 			i = 3;
 		}
 		if (argc != i + 1) {
-			fprintf(stderr, "usage: iommusim script [--echo] FILE|-\n");
+			fprintf(stderr,
+				"usage: iommusim script [--echo] FILE|-\n");
 			return 2;
 		}
 		return script_run_file(&cfg, argv[i]);

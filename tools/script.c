@@ -128,8 +128,10 @@ static int parse_num(struct script *s, const char *what, const char *text,
 	int ret = sim_parse_u64(text, val);
 
 	if (ret == -ERANGE || (!ret && *val > max))
-		return script_error(s, "%s %s is out of range (largest 0x%" PRIx64
-				    ")", what, text, max);
+		return script_error(s,
+				    "%s %s is out of range (largest 0x%" PRIx64
+				    ")",
+				    what, text, max);
 	if (ret)
 		return script_error(s, "%s: expected a number, got '%s'", what,
 				    text);
@@ -165,7 +167,8 @@ static int parse_hex_bytes(struct script *s, const char *text, uint8_t **buf,
 
 	*buf = NULL;
 	if (!n || (n & 1))
-		return script_error(s, "data= needs an even, nonzero number of hex digits");
+		return script_error(
+			s, "data= needs an even, nonzero number of hex digits");
 	if (n / 2 > SCRIPT_DMA_MAX)
 		return script_error(s, "data= is longer than %u bytes",
 				    SCRIPT_DMA_MAX);
@@ -178,7 +181,8 @@ static int parse_hex_bytes(struct script *s, const char *text, uint8_t **buf,
 		if (hi < 0 || lo < 0) {
 			free(*buf);
 			*buf = NULL;
-			return script_error(s, "data=: '%c%c' is not a hex byte",
+			return script_error(s,
+					    "data=: '%c%c' is not a hex byte",
 					    text[i], text[i + 1]);
 		}
 		(*buf)[i / 2] = (uint8_t)(hi << 4 | lo);
@@ -232,15 +236,19 @@ static int cmd_machine(struct script *s, int argc, char **argv)
 	char list[256];
 
 	if (s->have_machine)
-		return script_error(s, "machine: the machine already exists (one per script)");
+		return script_error(
+			s,
+			"machine: the machine already exists (one per script)");
 	if (argc < 2)
-		return script_error(s, "machine: usage: machine KIND [key=value ...]");
+		return script_error(
+			s, "machine: usage: machine KIND [key=value ...]");
 	if (strcmp(argv[1], "none")) {
 		ops = find_kind(s, argv[1]);
 		if (!ops) {
 			kind_list(s, list, sizeof(list));
-			return script_error(s, "machine: unknown kind '%s' (known: %s)",
-					    argv[1], list);
+			return script_error(
+				s, "machine: unknown kind '%s' (known: %s)",
+				argv[1], list);
 		}
 	}
 	if (sim_opts_parse(&opts, argc - 2, argv + 2, &err) ||
@@ -255,9 +263,11 @@ static int cmd_machine(struct script *s, int argc, char **argv)
 		return script_error(s, "machine %s: %s", argv[1], err.msg);
 	unused = sim_opts_unused(&opts);
 	if (unused)
-		return script_error(s, "machine %s: unknown option '%s' (options: ram=BITS%s%s)",
-				    s->kind, unused, ops && ops->options ? " " : "",
-				    ops && ops->options ? ops->options : "");
+		return script_error(
+			s,
+			"machine %s: unknown option '%s' (options: ram=BITS%s%s)",
+			s->kind, unused, ops && ops->options ? " " : "",
+			ops && ops->options ? ops->options : "");
 	return 0;
 }
 
@@ -328,7 +338,8 @@ static int cmd_mem(struct script *s, int argc, char **argv)
 	}
 	if (argc >= 2 && !parse_mem_op(argv[1], "read", &size, &be)) {
 		if (argc != 3)
-			return script_error(s, "mem: usage: mem %s ADDR", argv[1]);
+			return script_error(s, "mem: usage: mem %s ADDR",
+					    argv[1]);
 		if (parse_num(s, "address", argv[2], UINT64_MAX, &addr))
 			return -1;
 		if (pm_load(s->pm, addr, size, be, &val))
@@ -337,7 +348,9 @@ static int cmd_mem(struct script *s, int argc, char **argv)
 			script_emitf(s, "0x%" PRIx64, val);
 		return 0;
 	}
-	return script_error(s, "mem: expected writeN, writeNbe, readN, readNbe (N = 8, 16, 32, 64) or stats");
+	return script_error(
+		s,
+		"mem: expected writeN, writeNbe, readN, readNbe (N = 8, 16, 32, 64) or stats");
 }
 
 /* ---- mmio --------------------------------------------------------------- */
@@ -348,8 +361,9 @@ static int mmio_reg(struct script *s, const char *text, uint64_t *off)
 		return parse_num(s, "register offset", text, UINT64_MAX, off);
 	if (!s->unit->ops->reg_lookup ||
 	    s->unit->ops->reg_lookup(s->unit, text, off))
-		return script_error(s, "mmio: machine %s has no register named '%s'",
-				    s->kind, text);
+		return script_error(
+			s, "mmio: machine %s has no register named '%s'",
+			s->kind, text);
 	return 0;
 }
 
@@ -363,14 +377,17 @@ static int cmd_mmio(struct script *s, int argc, char **argv)
 	if (need_unit(s, "MMIO registers"))
 		return -1;
 	if (argc < 2)
-		return script_error(s, "mmio: expected read32, read64, write32 or write64");
+		return script_error(
+			s, "mmio: expected read32, read64, write32 or write64");
 	if (!strcmp(argv[1], "read32") || !strcmp(argv[1], "read64"))
 		write = false;
 	else if (!strcmp(argv[1], "write32") || !strcmp(argv[1], "write64"))
 		write = true;
 	else
-		return script_error(s, "mmio: expected read32, read64, write32 or write64, got '%s'",
-				    argv[1]);
+		return script_error(
+			s,
+			"mmio: expected read32, read64, write32 or write64, got '%s'",
+			argv[1]);
 	size = strstr(argv[1], "64") ? 8 : 4;
 	if (argc != (write ? 4 : 3))
 		return script_error(s, "mmio: usage: mmio %s REG%s", argv[1],
@@ -407,8 +424,7 @@ static void do_translate(struct script *s, const struct dma_req *req,
 		tcache_drain_stale(s->unit->tc, stale_line, s);
 }
 
-static int parse_source(struct script *s, const char *text,
-			struct dma_req *req)
+static int parse_source(struct script *s, const char *text, struct dma_req *req)
 {
 	uint64_t v;
 
@@ -418,8 +434,7 @@ static int parse_source(struct script *s, const char *text,
 	return 0;
 }
 
-static int parse_pasid(struct script *s, const char *text,
-		       struct dma_req *req)
+static int parse_pasid(struct script *s, const char *text, struct dma_req *req)
 {
 	uint64_t v;
 
@@ -454,7 +469,9 @@ static int cmd_translate(struct script *s, int argc, char **argv)
 	const char *v;
 
 	if (argc < 2)
-		return script_error(s, "translate: usage: translate SRC iova=ADDR access=r|w|rw [pasid=N] [priv] [exec]");
+		return script_error(
+			s,
+			"translate: usage: translate SRC iova=ADDR access=r|w|rw [pasid=N] [priv] [exec]");
 	if (parse_source(s, argv[1], &req))
 		return -1;
 	for (int i = 2; i < argc; i++) {
@@ -478,7 +495,8 @@ static int cmd_translate(struct script *s, int argc, char **argv)
 		}
 	}
 	if (!have_iova || !acc)
-		return script_error(s, "translate: iova= and access= are required");
+		return script_error(
+			s, "translate: iova= and access= are required");
 	req.access |= acc;
 	do_translate(s, &req, &res);
 	dma_result_format(&res, line, sizeof(line));
@@ -560,7 +578,8 @@ static int dma_args(struct script *s, int argc, char **argv, bool write,
 			if (parse_num(s, "len", v, SCRIPT_DMA_MAX, &n))
 				return -1;
 			if (!n)
-				return script_error(s, "dma read: len must be at least 1");
+				return script_error(
+					s, "dma read: len must be at least 1");
 			*len = (size_t)n;
 		} else {
 			return script_error(s, "dma %s: unexpected '%s'",
@@ -568,8 +587,9 @@ static int dma_args(struct script *s, int argc, char **argv, bool write,
 		}
 	}
 	if (!have_iova || !*len)
-		return script_error(s, write ? "dma write: iova= and data= are required" :
-					       "dma read: iova= and len= are required");
+		return script_error(
+			s, write ? "dma write: iova= and data= are required" :
+				   "dma read: iova= and len= are required");
 	if (req->addr + (*len - 1) < req->addr)
 		return script_error(s, "dma: iova range wraps past 2^64");
 	return 0;
@@ -584,7 +604,9 @@ static int cmd_dma(struct script *s, int argc, char **argv)
 	int ret = -1;
 
 	if (argc < 3 || (strcmp(argv[1], "read") && strcmp(argv[1], "write")))
-		return script_error(s, "dma: usage: dma write SRC iova=ADDR data=HEX [pasid=N] | dma read SRC iova=ADDR len=N [pasid=N]");
+		return script_error(
+			s,
+			"dma: usage: dma write SRC iova=ADDR data=HEX [pasid=N] | dma read SRC iova=ADDR len=N [pasid=N]");
 	write = !strcmp(argv[1], "write");
 	if (dma_args(s, argc, argv, write, &req, &data, &len))
 		goto out_free;
@@ -640,7 +662,8 @@ static int cmd_trace(struct script *s, int argc, char **argv)
 	bool on;
 
 	if (argc != 2 || (strcmp(argv[1], "on") && strcmp(argv[1], "off")))
-		return script_error(s, "trace: expected 'trace on' or 'trace off'");
+		return script_error(
+			s, "trace: expected 'trace on' or 'trace off'");
 	on = !strcmp(argv[1], "on");
 	if (s->unit)
 		trace_set(&s->unit->trace, on, trace_line, s);
@@ -671,7 +694,19 @@ static int cmd_cache(struct script *s, int argc, char **argv)
 		tcache_set_strict(s->unit->tc, !strcmp(argv[2], "on"));
 		return 0;
 	}
-	return script_error(s, "cache: expected 'cache stats' or 'cache strict on|off'");
+	return script_error(
+		s, "cache: expected 'cache stats' or 'cache strict on|off'");
+}
+
+/* Back to the reset state; memory is not part of the unit and stays. */
+static int cmd_reset(struct script *s, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return script_error(s, "reset: takes no arguments");
+	if (s->unit && s->unit->ops->reset)
+		s->unit->ops->reset(s->unit);
+	return 0;
 }
 
 /* ---- expect ------------------------------------------------------------- */
@@ -713,14 +748,11 @@ static void run_expect(struct script *s, const char *want)
 /* ---- dispatch ----------------------------------------------------------- */
 
 static const struct script_cmd script_cmds[] = {
-	{ "machine", cmd_machine },
-	{ "mem", cmd_mem },
-	{ "mmio", cmd_mmio },
-	{ "translate", cmd_translate },
-	{ "dma", cmd_dma },
-	{ "events", cmd_events },
-	{ "trace", cmd_trace },
-	{ "cache", cmd_cache },
+	{ "machine", cmd_machine }, { "mem", cmd_mem },
+	{ "mmio", cmd_mmio },	    { "translate", cmd_translate },
+	{ "dma", cmd_dma },	    { "events", cmd_events },
+	{ "trace", cmd_trace },	    { "cache", cmd_cache },
+	{ "reset", cmd_reset },
 };
 
 static int unit_command(struct script *s, int argc, char **argv)
@@ -742,7 +774,8 @@ static int unit_command(struct script *s, int argc, char **argv)
 static int dispatch(struct script *s, int argc, char **argv)
 {
 	if (!s->have_machine && strcmp(argv[0], "machine"))
-		return script_error(s, "the first command must be 'machine KIND'");
+		return script_error(s,
+				    "the first command must be 'machine KIND'");
 	lines_clear(s);
 	for (unsigned int i = 0; i < ARRAY_SIZE(script_cmds); i++)
 		if (!strcmp(argv[0], script_cmds[i].name))
@@ -757,8 +790,8 @@ static char *trim(char *p)
 	while (*p == ' ' || *p == '\t')
 		p++;
 	end = p + strlen(p);
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
-			   end[-1] == '\r'))
+	while (end > p &&
+	       (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		*--end = '\0';
 	return p;
 }
@@ -784,7 +817,8 @@ static int run_line(struct script *s, char *line)
 		if (!*want)
 			return script_error(s, "expect: usage: expect TEXT");
 		if (!s->have_machine)
-			return script_error(s, "the first command must be 'machine KIND'");
+			return script_error(
+				s, "the first command must be 'machine KIND'");
 		run_expect(s, want);
 		return 0;
 	}
@@ -853,8 +887,8 @@ int script_run_buffer(const struct script_cfg *cfg, const char *name,
 	if (status == SCRIPT_USAGE)
 		fprintf(cfg->err, "%s:%u: %s\n", name, s.lineno, s.msg);
 	else if (!s.have_machine)
-		fprintf(cfg->err, "%s: warning: no 'machine' line, nothing ran\n",
-			name);
+		fprintf(cfg->err,
+			"%s: warning: no 'machine' line, nothing ran\n", name);
 	if (status == SCRIPT_OK && s.failures) {
 		fprintf(cfg->err, "%s: %u expect line%s failed\n", name,
 			s.failures, s.failures == 1 ? "" : "s");
@@ -890,7 +924,8 @@ int script_run_file(const struct script_cfg *cfg, const char *path)
 			char *nb;
 
 			cap = cap ? cap * 2 : 65536;
-			nb = cap > SCRIPT_MAX_BYTES + 1 ? NULL : realloc(buf, cap);
+			nb = cap > SCRIPT_MAX_BYTES + 1 ? NULL :
+							  realloc(buf, cap);
 			if (!nb)
 				break;
 			buf = nb;
@@ -901,7 +936,8 @@ int script_run_file(const struct script_cfg *cfg, const char *path)
 			break;
 	}
 	if (ferror(f) || (len == cap && !feof(f))) {
-		fprintf(cfg->err, "%s: cannot read the whole file (larger than %u bytes?)\n",
+		fprintf(cfg->err,
+			"%s: cannot read the whole file (larger than %u bytes?)\n",
 			path, SCRIPT_MAX_BYTES);
 		ret = SCRIPT_USAGE;
 	} else {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "model/bits.h"
 #include "model/physmem.h"
 
@@ -69,10 +70,8 @@ static const struct endian_case {
 	{ 2, true, 0x1234, { 0x12, 0x34 } },
 	{ 4, false, 0x11223344, { 0x44, 0x33, 0x22, 0x11 } },
 	{ 4, true, 0x11223344, { 0x11, 0x22, 0x33, 0x44 } },
-	{ 8, false, 0x0102030405060708ULL,
-	  { 8, 7, 6, 5, 4, 3, 2, 1 } },
-	{ 8, true, 0x0102030405060708ULL,
-	  { 1, 2, 3, 4, 5, 6, 7, 8 } },
+	{ 8, false, 0x0102030405060708ULL, { 8, 7, 6, 5, 4, 3, 2, 1 } },
+	{ 8, true, 0x0102030405060708ULL, { 1, 2, 3, 4, 5, 6, 7, 8 } },
 };
 
 START_TEST(test_endianness)
@@ -95,16 +94,15 @@ START_TEST(test_endianness)
 		if (c->size > 1) {
 			uint64_t r;
 
-			ck_assert_int_eq(pm_load(pm, addrs[a], c->size, !c->be,
-						 &r),
-					 0);
-			ck_assert_uint_eq(r, c->be ?
-					     (c->size == 8 ? ld_le64(c->bytes) :
-					      c->size == 4 ? ld_le32(c->bytes) :
-							     ld_le16(c->bytes)) :
-					     (c->size == 8 ? ld_be64(c->bytes) :
-					      c->size == 4 ? ld_be32(c->bytes) :
-							     ld_be16(c->bytes)));
+			ck_assert_int_eq(
+				pm_load(pm, addrs[a], c->size, !c->be, &r), 0);
+			ck_assert_uint_eq(
+				r, c->be ? (c->size == 8 ? ld_le64(c->bytes) :
+					    c->size == 4 ? ld_le32(c->bytes) :
+							   ld_le16(c->bytes)) :
+					   (c->size == 8 ? ld_be64(c->bytes) :
+					    c->size == 4 ? ld_be32(c->bytes) :
+							   ld_be16(c->bytes)));
 		}
 	}
 }
@@ -180,8 +178,8 @@ END_TEST
 START_TEST(test_bus_errors)
 {
 	uint64_t ram = pm_ram_size(pm), v = 5;
-	uint8_t buf[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-			    15, 16 };
+	uint8_t buf[16] = { 1, 2,  3,  4,  5,  6,  7,  8,
+			    9, 10, 11, 12, 13, 14, 15, 16 };
 
 	ck_assert_int_eq(pm_ld64_le(pm, ram, &v), -EFAULT);
 	ck_assert_uint_eq(v, 0);
@@ -331,19 +329,16 @@ START_TEST(test_host_region)
 	uint64_t v;
 
 	ck_assert_int_eq(pm_ld64_le(pm, base, &v), -EFAULT);
-	ck_assert_int_eq(pm_region_add_host(pm, base, 2 * PM_FRAME_SIZE,
-					    host, &id),
-			 0);
+	ck_assert_int_eq(
+		pm_region_add_host(pm, base, 2 * PM_FRAME_SIZE, host, &id), 0);
 	host[0x1ff8] = 0xab;
 	ck_assert_int_eq(pm_load(pm, base + 0x1ff8, 1, false, &v), 0);
 	ck_assert_uint_eq(v, 0xab);
-	ck_assert_int_eq(pm_st64_be(pm, base + 0xffc, 0x0102030405060708),
-			 0);
+	ck_assert_int_eq(pm_st64_be(pm, base + 0xffc, 0x0102030405060708), 0);
 	ck_assert_uint_eq(host[0xffc], 1);
 	ck_assert_uint_eq(host[0x1003], 8);
 	/* one past the region is a bus error again */
-	ck_assert_int_eq(pm_ld64_le(pm, base + 2 * PM_FRAME_SIZE, &v),
-			 -EFAULT);
+	ck_assert_int_eq(pm_ld64_le(pm, base + 2 * PM_FRAME_SIZE, &v), -EFAULT);
 	pm_get_stats(pm, &st);
 	ck_assert_uint_eq(st.regions, 1);
 	ck_assert_uint_eq(st.ram_frames, 0);
@@ -366,9 +361,8 @@ START_TEST(test_region_shadows_ram)
 	uint64_t v;
 
 	ck_assert_int_eq(pm_st64_le(pm, 0x9000, 0x1111), 0);
-	ck_assert_int_eq(pm_region_add_host(pm, 0x9000, PM_FRAME_SIZE, host,
-					    &id),
-			 0);
+	ck_assert_int_eq(
+		pm_region_add_host(pm, 0x9000, PM_FRAME_SIZE, host, &id), 0);
 	ck_assert_int_eq(pm_ld64_le(pm, 0x9000, &v), 0);
 	ck_assert_uint_eq(v, 0);
 	ck_assert_int_eq(pm_st64_le(pm, 0x9000, 0x2222), 0);
@@ -389,8 +383,7 @@ START_TEST(test_region_args)
 			 -EINVAL);
 	ck_assert_int_eq(pm_region_add_host(pm, 0x1000, 100, host, &id),
 			 -EINVAL);
-	ck_assert_int_eq(pm_region_add_host(pm, 0x1000, 0, host, &id),
-			 -EINVAL);
+	ck_assert_int_eq(pm_region_add_host(pm, 0x1000, 0, host, &id), -EINVAL);
 	ck_assert_int_eq(pm_region_add_host(pm, 0x1000, 4096, NULL, &id),
 			 -EINVAL);
 	ck_assert_int_eq(pm_region_add_host(pm, 1ULL << 52, 4096, host, &id),
@@ -517,11 +510,5 @@ static Suite *physmem_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(physmem_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(physmem_suite());
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "model/bits.h"
 #include "model/tcache.h"
 
@@ -77,7 +78,8 @@ static struct tag mktag(uint32_t domain, uint64_t page)
 
 static struct dma_xlat mkx(uint64_t pa)
 {
-	struct dma_xlat x = { .out_addr = pa, .page_size = 0x1000,
+	struct dma_xlat x = { .out_addr = pa,
+			      .page_size = 0x1000,
 			      .perm = DMA_ACC_READ | DMA_ACC_WRITE };
 
 	return x;
@@ -128,8 +130,7 @@ START_TEST(test_hit_miss_replace)
 	ck_assert_uint_eq(st.capacity, 256);
 	/* tags of a bad length are refused, never read past */
 	ck_assert_int_eq(tcache_insert(tc, &t, 0, &x, 0), -EINVAL);
-	ck_assert_int_eq(tcache_insert(tc, &t, TC_TAG_MAX + 1, &x, 0),
-			 -EINVAL);
+	ck_assert_int_eq(tcache_insert(tc, &t, TC_TAG_MAX + 1, &x, 0), -EINVAL);
 	ck_assert_ptr_null(tcache_lookup(tc, &t, 0));
 	ck_assert_ptr_null(tcache_lookup(tc, &t, TC_TAG_MAX + 1));
 	tcache_destroy(tc);
@@ -160,8 +161,8 @@ START_TEST(test_eviction_is_set_local)
 	{
 		struct tag newest = mktag(1, 2);
 
-		ck_assert_ptr_nonnull(tcache_lookup(tc, &newest,
-						    sizeof(newest)));
+		ck_assert_ptr_nonnull(
+			tcache_lookup(tc, &newest, sizeof(newest)));
 	}
 	tcache_get_stats(tc, &st);
 	ck_assert_uint_eq(st.evictions, 1);
@@ -240,8 +241,9 @@ START_TEST(test_strict_detects_stale)
 	e = tcache_lookup(tc, &t, sizeof(t));
 	ck_assert_uint_eq(e->xlat.out_addr, 0x3000); /* hardware uses it */
 	ck_assert_uint_eq(tcache_drain_stale(tc, collect, &w), 1);
-	ck_assert_str_eq(w.reports[0],
-			 "stale cache entry domain=1 page=0x3: cached pa=0x3000 size=0x1000 perm=rw, memory now pa=0x7000 size=0x1000 perm=rw (missing invalidation)");
+	ck_assert_str_eq(
+		w.reports[0],
+		"stale cache entry domain=1 page=0x3: cached pa=0x3000 size=0x1000 perm=rw, memory now pa=0x7000 size=0x1000 perm=rw (missing invalidation)");
 	/* ... or clears the entry */
 	w.faults[3] = true;
 	tcache_lookup(tc, &t, sizeof(t));
@@ -317,11 +319,5 @@ static Suite *tcache_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tcache_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(tcache_suite());
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "model/dma.h"
 #include "model/trace.h"
 
@@ -55,8 +56,9 @@ START_TEST(test_trace_on_formats)
 	ck_assert_uint_eq(sink_calls, 1);
 	ck_assert_uint_eq(tr.count, 1);
 	/* highest word first, as the specifications draw entries */
-	ck_assert_str_eq(last,
-			 "context-entry @0x20010 raw=0x0000000000002222:0x0000000000001111 P=1 DID=0x5 -> next: page table");
+	ck_assert_str_eq(
+		last,
+		"context-entry @0x20010 raw=0x0000000000002222:0x0000000000001111 P=1 DID=0x5 -> next: page table");
 	trace_fetch(&tr, "tce", 0x40, raw, 1, "fault", "%s", "");
 	ck_assert_str_eq(last, "tce @0x40 raw=0x0000000000001111 -> fault");
 	/* more raw words than an event holds are cut, not overrun */
@@ -83,8 +85,7 @@ START_TEST(test_dma_format_ok)
 	dma_xlat_set(&r, 0, 0x1000, 0);
 	dma_result_format(&r, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "ok pa=0x0 size=0x1000 perm=none");
-	dma_xlat_set(&r, 0, 0x1000,
-		     DMA_ACC_READ | DMA_ACC_EXEC | DMA_ACC_PRIV);
+	dma_xlat_set(&r, 0, 0x1000, DMA_ACC_READ | DMA_ACC_EXEC | DMA_ACC_PRIV);
 	dma_result_format(&r, buf, sizeof(buf));
 	ck_assert_str_eq(buf, "ok pa=0x0 size=0x1000 perm=rxp");
 }
@@ -100,8 +101,9 @@ START_TEST(test_dma_format_fault)
 	dma_fault_add(&r, "level", 2);
 	dma_fault_add(&r, "addr", 0xabc000);
 	dma_result_format(&r, buf, sizeof(buf));
-	ck_assert_str_eq(buf,
-			 "fault code=0x2 name=CONTEXT_NOT_PRESENT level=0x2 addr=0xabc000");
+	ck_assert_str_eq(
+		buf,
+		"fault code=0x2 name=CONTEXT_NOT_PRESENT level=0x2 addr=0xabc000");
 	/* fields beyond the limit are dropped, not written past the array */
 	for (int i = 0; i < DMA_FAULT_MAX_FIELDS + 3; i++)
 		dma_fault_add(&r, "x", (uint64_t)i);
@@ -122,17 +124,11 @@ int main(void)
 {
 	Suite *s = suite_create("trace_dma");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_trace_off_costs_nothing);
 	tcase_add_test(tc, test_trace_on_formats);
 	tcase_add_test(tc, test_dma_format_ok);
 	tcase_add_test(tc, test_dma_format_fault);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

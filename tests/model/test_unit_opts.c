@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "model/bits.h"
 #include "model/unit.h"
 
@@ -70,8 +71,8 @@ END_TEST
 
 START_TEST(test_opts_errors)
 {
-	char a[] = "ram=99", b[] = "mode=fancy", c[] = "novalue",
-	     d[] = "=3", e[] = "ram=1";
+	char a[] = "ram=99", b[] = "mode=fancy", c[] = "novalue", d[] = "=3",
+	     e[] = "ram=1";
 	static const char *const modes[] = { "legacy", "scalable", NULL };
 	struct sim_err err = { "" };
 	struct sim_opts o;
@@ -84,8 +85,9 @@ START_TEST(test_opts_errors)
 		ck_assert_int_eq(sim_opts_parse(&o, 2, argv, &err), 0);
 		ck_assert_int_eq(sim_opt_u64(&o, "ram", 40, 16, 52, &v, &err),
 				 -EINVAL);
-		ck_assert_str_eq(err.msg,
-				 "option ram=99: expected a number from 16 to 52");
+		ck_assert_str_eq(
+			err.msg,
+			"option ram=99: expected a number from 16 to 52");
 		ck_assert_int_eq(sim_opt_choice(&o, "mode", modes, 0, &mode,
 						&err),
 				 -EINVAL);
@@ -147,17 +149,11 @@ int main(void)
 {
 	Suite *s = suite_create("unit_opts");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_loop_test(tc, test_parse_u64, 0, ARRAY_SIZE(num_cases));
 	tcase_add_test(tc, test_opts);
 	tcase_add_test(tc, test_opts_errors);
 	tcase_add_test(tc, test_outf);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "model/bits.h"
 #include "tools/script.h"
 #include "toy_unit.h"
@@ -20,23 +21,32 @@ static const struct sim_unit_ops *const kinds[] = { &toy_unit_ops, NULL };
 
 static int status;
 static char *out, *err;
+static size_t out_len, err_len;
+
+/* Point @cfg's streams at fresh in-memory buffers (out, err). */
+static void open_streams(struct script_cfg *cfg)
+{
+	free(out);
+	free(err);
+	out = err = NULL;
+	cfg->out = open_memstream(&out, &out_len);
+	cfg->err = open_memstream(&err, &err_len);
+	ck_assert(cfg->out && cfg->err);
+}
+
+static void close_streams(struct script_cfg *cfg)
+{
+	fclose(cfg->out);
+	fclose(cfg->err);
+}
 
 static void run_len(const char *text, size_t len)
 {
-	size_t olen, elen;
-	FILE *o, *e;
 	struct script_cfg cfg = { .kinds = kinds };
 
-	free(out);
-	free(err);
-	o = open_memstream(&out, &olen);
-	e = open_memstream(&err, &elen);
-	ck_assert(o && e);
-	cfg.out = o;
-	cfg.err = e;
+	open_streams(&cfg);
 	status = script_run_buffer(&cfg, "t.script", text, len);
-	fclose(o);
-	fclose(e);
+	close_streams(&cfg);
 }
 
 static void run(const char *text)
@@ -53,13 +63,13 @@ static void teardown(void)
 
 /* A toy machine with a table at 0x10000 mapping iova page N to 0x80000+N
  * pages: pages 0-2 rw, page 3 read-only, page 4 not present. */
-#define TOY_SETUP                                 \
-	"machine toy\n"                           \
-	"mem write64 0x10000 0x80003\n"           \
-	"mem write64 0x10008 0x81003\n"           \
-	"mem write64 0x10010 0x82003\n"           \
-	"mem write64 0x10018 0x83001\n"           \
-	"mmio write64 BASE 0x10000\n"             \
+#define TOY_SETUP                       \
+	"machine toy\n"                 \
+	"mem write64 0x10000 0x80003\n" \
+	"mem write64 0x10008 0x81003\n" \
+	"mem write64 0x10010 0x82003\n" \
+	"mem write64 0x10018 0x83001\n" \
+	"mmio write64 BASE 0x10000\n"   \
 	"mmio write32 CTRL 1\n"
 
 START_TEST(test_none_memory)
@@ -120,26 +130,25 @@ END_TEST
 
 START_TEST(test_toy_translate_and_faults)
 {
-	run(TOY_SETUP
-	    "mmio read32 ID\nexpect 0x70790001\n"
-	    "mmio read64 8\nexpect 0x10000\n"
-	    "translate 1 iova=0x1234 access=w\n"
-	    "expect ok pa=0x81234 size=0x1000 perm=rw\n"
-	    "translate 1 iova=0x3010 access=w\n"
-	    "expect fault code=0x2 name=PERM\n"
-	    "translate 2 iova=0x3010 access=r\n"
-	    "expect ok pa=0x83010\n"
-	    "translate 7 iova=0x4000 access=r\n"
-	    "expect fault code=0x1 name=NOT_PRESENT\n"
-	    "translate 7 iova=0x200000 access=r\n"
-	    "expect fault code=0x3\n"
-	    "mmio read32 FCOUNT\nexpect 0x3\n"
-	    "events\n"
-	    "expect code=0x2 name=PERM src=0x1 iova=0x3010\n"
-	    "expect code=0x1 name=NOT_PRESENT src=0x7 iova=0x4000\n"
-	    "expect code=0x3 name=RANGE src=0x7 iova=0x200000\n"
-	    "expect end\n"
-	    "events\nexpect end\n");
+	run(TOY_SETUP "mmio read32 ID\nexpect 0x70790001\n"
+		      "mmio read64 8\nexpect 0x10000\n"
+		      "translate 1 iova=0x1234 access=w\n"
+		      "expect ok pa=0x81234 size=0x1000 perm=rw\n"
+		      "translate 1 iova=0x3010 access=w\n"
+		      "expect fault code=0x2 name=PERM\n"
+		      "translate 2 iova=0x3010 access=r\n"
+		      "expect ok pa=0x83010\n"
+		      "translate 7 iova=0x4000 access=r\n"
+		      "expect fault code=0x1 name=NOT_PRESENT\n"
+		      "translate 7 iova=0x200000 access=r\n"
+		      "expect fault code=0x3\n"
+		      "mmio read32 FCOUNT\nexpect 0x3\n"
+		      "events\n"
+		      "expect code=0x2 name=PERM src=0x1 iova=0x3010\n"
+		      "expect code=0x1 name=NOT_PRESENT src=0x7 iova=0x4000\n"
+		      "expect code=0x3 name=RANGE src=0x7 iova=0x200000\n"
+		      "expect end\n"
+		      "events\nexpect end\n");
 	ck_assert_msg(status == SCRIPT_OK, "%s", err);
 }
 END_TEST
@@ -157,20 +166,34 @@ END_TEST
 
 START_TEST(test_toy_dma_across_pages)
 {
-	run(TOY_SETUP
-	    "dma write 1 iova=0xffe data=a1a2a3a4\n"
-	    "expect ok\n"
-	    "mem read16 0x80ffe\nexpect 0xa2a1\n"
-	    "mem read16 0x81000\nexpect 0xa4a3\n"
-	    "dma read 1 iova=0xfff len=2\n"
-	    "expect ok data=a2a3\n"
-	    /* page 3 is read-only: the write stops there */
-	    "dma write 1 iova=0x2fff data=b1b2\n"
-	    "expect fault code=0x2 name=PERM\n"
-	    "mem read8 0x82fff\nexpect 0xb1\n"
-	    "mem read8 0x83000\nexpect 0x0\n"
-	    "dma read 1 iova=0x3ffe len=4 pasid=5\n"
-	    "expect fault code=0x1\n");
+	run(TOY_SETUP "dma write 1 iova=0xffe data=a1a2a3a4\n"
+		      "expect ok\n"
+		      "mem read16 0x80ffe\nexpect 0xa2a1\n"
+		      "mem read16 0x81000\nexpect 0xa4a3\n"
+		      "dma read 1 iova=0xfff len=2\n"
+		      "expect ok data=a2a3\n"
+		      /* page 3 is read-only: the write stops there */
+		      "dma write 1 iova=0x2fff data=b1b2\n"
+		      "expect fault code=0x2 name=PERM\n"
+		      "mem read8 0x82fff\nexpect 0xb1\n"
+		      "mem read8 0x83000\nexpect 0x0\n"
+		      "dma read 1 iova=0x3ffe len=4 pasid=5\n"
+		      "expect fault code=0x1\n");
+	ck_assert_msg(status == SCRIPT_OK, "%s", err);
+}
+END_TEST
+
+START_TEST(test_reset)
+{
+	run(TOY_SETUP "translate 1 iova=0x1000 access=r\nexpect ok pa=0x81000\n"
+		      "reset\n"
+		      "mmio read32 CTRL\nexpect 0x0\n"
+		      "mmio read64 BASE\nexpect 0x0\n"
+		      "translate 1 iova=0x1000 access=r\nexpect ok pa=0x1000\n"
+		      "mem read64 0x10008\nexpect 0x81003\n" /* memory stays */
+		      "cache stats\nexpect hits=0 misses=1 entries=0\n");
+	ck_assert_msg(status == SCRIPT_OK, "%s", err);
+	run("machine none\nreset\nmem read8 0\nexpect 0x0\n");
 	ck_assert_msg(status == SCRIPT_OK, "%s", err);
 }
 END_TEST
@@ -186,16 +209,15 @@ END_TEST
 
 START_TEST(test_trace_lines)
 {
-	run(TOY_SETUP
-	    "trace on\n"
-	    "translate 1 iova=0x1000 access=r\n"
-	    "expect ok pa=0x81000\n"
-	    "translate 1 iova=0x4000 access=r\n"
-	    "expect fault code=0x1\n"
-	    "trace off\n"
-	    "toy-inval all\n"
-	    "translate 1 iova=0x1000 access=r\n"
-	    "expect ok\n");
+	run(TOY_SETUP "trace on\n"
+		      "translate 1 iova=0x1000 access=r\n"
+		      "expect ok pa=0x81000\n"
+		      "translate 1 iova=0x4000 access=r\n"
+		      "expect fault code=0x1\n"
+		      "trace off\n"
+		      "toy-inval all\n"
+		      "translate 1 iova=0x1000 access=r\n"
+		      "expect ok\n");
 	ck_assert_msg(status == SCRIPT_OK, "%s", err);
 	/* trace lines are indented and not seen by expect */
 	ck_assert_str_eq(
@@ -226,8 +248,9 @@ START_TEST(test_cache_stats_and_strict)
 	    "translate 1 iova=0x1000 access=r\n"
 	    "expect ok pa=0x91000\n");
 	ck_assert_msg(status == SCRIPT_OK, "%s", err);
-	ck_assert_str_eq(err,
-			 "t.script:14: strict: stale cache entry iova=0x1000: cached pa=0x81000 size=0x1000 perm=rw, memory now pa=0x91000 size=0x1000 perm=rw (missing invalidation)\n");
+	ck_assert_str_eq(
+		err,
+		"t.script:14: strict: stale cache entry iova=0x1000: cached pa=0x81000 size=0x1000 perm=rw, memory now pa=0x91000 size=0x1000 perm=rw (missing invalidation)\n");
 }
 END_TEST
 
@@ -248,22 +271,23 @@ START_TEST(test_expect_rules)
 {
 	run("machine toy\n"
 	    "toy-echo ok pa=0x1 size=0x2\n"
-	    "expect ok pa=0x1\n"          /* prefix followed by a space */
+	    "expect ok pa=0x1\n" /* prefix followed by a space */
 	    "toy-echo ok pa=0x12\n"
-	    "expect ok pa=0x1\n"          /* not a word boundary: fails */
+	    "expect ok pa=0x1\n" /* not a word boundary: fails */
 	    "toy-echo a b   \n"
 	    "expect    a b  # trailing blanks and comments do not count\n"
 	    "events\n"
 	    "expect end\n"
-	    "expect end\n"                /* nothing left: fails */
+	    "expect end\n" /* nothing left: fails */
 	    "mem write8 0 1\n"
-	    "expect 0x1\n");              /* a write prints nothing: fails */
+	    "expect 0x1\n"); /* a write prints nothing: fails */
 	ck_assert_int_eq(status, SCRIPT_EXPECT_FAILED);
-	ck_assert_str_eq(err,
-			 "t.script:5: expect failed: wanted 'ok pa=0x1', got 'ok pa=0x12'\n"
-			 "t.script:10: expect failed: wanted 'end', but the previous command printed no further line\n"
-			 "t.script:12: expect failed: wanted '0x1', but the previous command printed no further line\n"
-			 "t.script: 3 expect lines failed\n");
+	ck_assert_str_eq(
+		err,
+		"t.script:5: expect failed: wanted 'ok pa=0x1', got 'ok pa=0x12'\n"
+		"t.script:10: expect failed: wanted 'end', but the previous command printed no further line\n"
+		"t.script:12: expect failed: wanted '0x1', but the previous command printed no further line\n"
+		"t.script: 3 expect lines failed\n");
 }
 END_TEST
 
@@ -272,60 +296,101 @@ static const struct usage_case {
 	const char *script;
 	const char *msg;
 } usage_cases[] = {
-	{ "mem read8 0\n", "t.script:1: the first command must be 'machine KIND'" },
-	{ "expect 0x0\n", "t.script:1: the first command must be 'machine KIND'" },
+	{ "mem read8 0\n",
+	  "t.script:1: the first command must be 'machine KIND'" },
+	{ "expect 0x0\n",
+	  "t.script:1: the first command must be 'machine KIND'" },
 	{ "machine\n", "t.script:1: machine: usage" },
-	{ "machine vax\n", "t.script:1: machine: unknown kind 'vax' (known: none, toy)" },
-	{ "machine none\nmachine none\n", "t.script:2: machine: the machine already exists" },
-	{ "machine none ram=60\n", "t.script:1: machine none: option ram=60: expected a number from 16 to 52" },
-	{ "machine none foo=1\n", "t.script:1: machine none: unknown option 'foo' (options: ram=BITS)" },
-	{ "machine toy bar=1\n", "t.script:1: machine toy: unknown option 'bar' (options: ram=BITS entries=N)" },
-	{ "machine toy entries=0\n", "t.script:1: machine toy: option entries=0" },
-	{ "machine none ram\n", "t.script:1: machine none: expected key=value, got 'ram'" },
+	{ "machine vax\n",
+	  "t.script:1: machine: unknown kind 'vax' (known: none, toy)" },
+	{ "machine none\nmachine none\n",
+	  "t.script:2: machine: the machine already exists" },
+	{ "machine none ram=60\n",
+	  "t.script:1: machine none: option ram=60: expected a number from 16 to 52" },
+	{ "machine none foo=1\n",
+	  "t.script:1: machine none: unknown option 'foo' (options: ram=BITS)" },
+	{ "machine toy bar=1\n",
+	  "t.script:1: machine toy: unknown option 'bar' (options: ram=BITS entries=N)" },
+	{ "machine toy entries=0\n",
+	  "t.script:1: machine toy: option entries=0" },
+	{ "machine none ram\n",
+	  "t.script:1: machine none: expected key=value, got 'ram'" },
 	{ "machine none ram=20 ram=21\n", "given twice" },
-	{ "machine none\nmem write8 0 0x100\n", "t.script:2: value 0x100 is out of range (largest 0xff)" },
-	{ "machine none\nmem write16 0 0x10000\n", "value 0x10000 is out of range (largest 0xffff)" },
-	{ "machine none\nmem write32 0 0x100000000\n", "out of range (largest 0xffffffff)" },
-	{ "machine none\nmem write64 0 0x10000000000000000\n", "value 0x10000000000000000 is out of range" },
+	{ "machine none\nmem write8 0 0x100\n",
+	  "t.script:2: value 0x100 is out of range (largest 0xff)" },
+	{ "machine none\nmem write16 0 0x10000\n",
+	  "value 0x10000 is out of range (largest 0xffff)" },
+	{ "machine none\nmem write32 0 0x100000000\n",
+	  "out of range (largest 0xffffffff)" },
+	{ "machine none\nmem write64 0 0x10000000000000000\n",
+	  "value 0x10000000000000000 is out of range" },
 	{ "machine none\nmem write128 0 1\n", "mem: expected writeN" },
 	{ "machine none\nmem write8le 0 1\n", "mem: expected writeN" },
 	{ "machine none\nmem write8 0\n", "mem: usage: mem write8 ADDR VALUE" },
 	{ "machine none\nmem read8\n", "mem: usage: mem read8 ADDR" },
-	{ "machine none\nmem read8 zero\n", "address: expected a number, got 'zero'" },
+	{ "machine none\nmem read8 zero\n",
+	  "address: expected a number, got 'zero'" },
 	{ "machine none\nmem\n", "mem: expected" },
-	{ "machine none\nmmio read32 0\n", "t.script:2: machine none has no MMIO registers" },
-	{ "machine toy\nmmio read16 0\n", "mmio: expected read32, read64, write32 or write64, got 'read16'" },
+	{ "machine none\nmmio read32 0\n",
+	  "t.script:2: machine none has no MMIO registers" },
+	{ "machine toy\nmmio read16 0\n",
+	  "mmio: expected read32, read64, write32 or write64, got 'read16'" },
 	{ "machine toy\nmmio\n", "mmio: expected read32" },
-	{ "machine toy\nmmio read32 NOPE\n", "mmio: machine toy has no register named 'NOPE'" },
-	{ "machine toy\nmmio read32 BASE\n", "mmio: toy: 4-byte access to 8-byte register at 0x8" },
-	{ "machine toy\nmmio write64 CTRL 1\n", "mmio: toy: 8-byte access to 4-byte register at 0x10" },
-	{ "machine toy\nmmio write32 CTRL 0x100000000\n", "out of range (largest 0xffffffff)" },
-	{ "machine toy\nmmio write32 CTRL\n", "mmio: usage: mmio write32 REG VALUE" },
+	{ "machine toy\nmmio read32 NOPE\n",
+	  "mmio: machine toy has no register named 'NOPE'" },
+	{ "machine toy\nmmio read32 BASE\n",
+	  "mmio: toy: 4-byte access to 8-byte register at 0x8" },
+	{ "machine toy\nmmio write64 CTRL 1\n",
+	  "mmio: toy: 8-byte access to 4-byte register at 0x10" },
+	{ "machine toy\nmmio write32 CTRL 0x100000000\n",
+	  "out of range (largest 0xffffffff)" },
+	{ "machine toy\nmmio write32 CTRL\n",
+	  "mmio: usage: mmio write32 REG VALUE" },
 	{ "machine none\ntranslate\n", "translate: usage" },
-	{ "machine none\ntranslate 1 access=r\n", "translate: iova= and access= are required" },
-	{ "machine none\ntranslate 1 iova=0\n", "translate: iova= and access= are required" },
-	{ "machine none\ntranslate 1 iova=0 access=x\n", "access=x: expected r, w or rw" },
-	{ "machine none\ntranslate 1 iova=0 access=r pasid=0x100000\n", "pasid 0x100000 is out of range (largest 0xfffff)" },
-	{ "machine none\ntranslate 0x100000000 iova=0 access=r\n", "source id 0x100000000 is out of range" },
-	{ "machine none\ntranslate 1 iova=0 access=r bogus\n", "translate: unexpected 'bogus'" },
+	{ "machine none\ntranslate 1 access=r\n",
+	  "translate: iova= and access= are required" },
+	{ "machine none\ntranslate 1 iova=0\n",
+	  "translate: iova= and access= are required" },
+	{ "machine none\ntranslate 1 iova=0 access=x\n",
+	  "access=x: expected r, w or rw" },
+	{ "machine none\ntranslate 1 iova=0 access=r pasid=0x100000\n",
+	  "pasid 0x100000 is out of range (largest 0xfffff)" },
+	{ "machine none\ntranslate 0x100000000 iova=0 access=r\n",
+	  "source id 0x100000000 is out of range" },
+	{ "machine none\ntranslate 1 iova=0 access=r bogus\n",
+	  "translate: unexpected 'bogus'" },
 	{ "machine none\ndma\n", "dma: usage" },
 	{ "machine none\ndma copy 1 iova=0\n", "dma: usage" },
-	{ "machine none\ndma write 1 iova=0\n", "dma write: iova= and data= are required" },
-	{ "machine none\ndma write 1 iova=0 data=abc\n", "data= needs an even, nonzero number of hex digits" },
+	{ "machine none\ndma write 1 iova=0\n",
+	  "dma write: iova= and data= are required" },
+	{ "machine none\ndma write 1 iova=0 data=abc\n",
+	  "data= needs an even, nonzero number of hex digits" },
 	{ "machine none\ndma write 1 iova=0 data=\n", "data= needs an even" },
-	{ "machine none\ndma write 1 iova=0 data=zz\n", "data=: 'zz' is not a hex byte" },
-	{ "machine none\ndma write 1 iova=0 len=4\n", "dma write: unexpected 'len=4'" },
-	{ "machine none\ndma read 1 iova=0\n", "dma read: iova= and len= are required" },
-	{ "machine none\ndma read 1 iova=0 len=0\n", "dma read: len must be at least 1" },
-	{ "machine none\ndma read 1 iova=0 len=65537\n", "len 65537 is out of range" },
-	{ "machine none\ndma read 1 iova=0xffffffffffffffff len=2\n", "dma: iova range wraps past 2^64" },
+	{ "machine none\ndma write 1 iova=0 data=zz\n",
+	  "data=: 'zz' is not a hex byte" },
+	{ "machine none\ndma write 1 iova=0 len=4\n",
+	  "dma write: unexpected 'len=4'" },
+	{ "machine none\ndma read 1 iova=0\n",
+	  "dma read: iova= and len= are required" },
+	{ "machine none\ndma read 1 iova=0 len=0\n",
+	  "dma read: len must be at least 1" },
+	{ "machine none\ndma read 1 iova=0 len=65537\n",
+	  "len 65537 is out of range" },
+	{ "machine none\ndma read 1 iova=0xffffffffffffffff len=2\n",
+	  "dma: iova range wraps past 2^64" },
 	{ "machine none\nevents now\n", "events: takes no arguments" },
-	{ "machine none\ntrace maybe\n", "trace: expected 'trace on' or 'trace off'" },
-	{ "machine none\ncache stats\n", "machine none has no translation cache" },
-	{ "machine toy\ncache strict maybe\n", "cache: expected 'cache stats' or 'cache strict on|off'" },
+	{ "machine toy\nreset now\n", "reset: takes no arguments" },
+	{ "machine none\ntrace maybe\n",
+	  "trace: expected 'trace on' or 'trace off'" },
+	{ "machine none\ncache stats\n",
+	  "machine none has no translation cache" },
+	{ "machine toy\ncache strict maybe\n",
+	  "cache: expected 'cache stats' or 'cache strict on|off'" },
 	{ "machine none\nexpect\n", "t.script:2: expect: usage: expect TEXT" },
-	{ "machine none\nfrobnicate\n", "t.script:2: unknown command 'frobnicate'" },
-	{ "machine toy\ntoy-fail\n", "t.script:2: toy-fail: toy-fail always fails" },
+	{ "machine none\nfrobnicate\n",
+	  "t.script:2: unknown command 'frobnicate'" },
+	{ "machine toy\ntoy-fail\n",
+	  "t.script:2: toy-fail: toy-fail always fails" },
 	{ "machine toy\ntoy-inval\n", "toy-inval: usage: toy-inval all|IOVA" },
 	{ "machine none\n"
 	  "a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a a "
@@ -391,7 +456,8 @@ START_TEST(test_empty_script_warns)
 {
 	run("# nothing here\n");
 	ck_assert_int_eq(status, SCRIPT_OK);
-	ck_assert_str_eq(err, "t.script: warning: no 'machine' line, nothing ran\n");
+	ck_assert_str_eq(err,
+			 "t.script: warning: no 'machine' line, nothing ran\n");
 }
 END_TEST
 
@@ -414,7 +480,6 @@ START_TEST(test_run_file)
 {
 	char path[] = "/tmp/iommusim-test-XXXXXX";
 	struct script_cfg cfg = { .kinds = kinds };
-	size_t olen, elen;
 	FILE *f;
 	int fd;
 
@@ -423,13 +488,11 @@ START_TEST(test_run_file)
 	f = fdopen(fd, "w");
 	fputs("machine toy\nmmio read32 ID\nexpect 0x70790001\n", f);
 	fclose(f);
-	cfg.out = open_memstream(&out, &olen);
-	cfg.err = open_memstream(&err, &elen);
+	open_streams(&cfg);
 	ck_assert_int_eq(script_run_file(&cfg, path), SCRIPT_OK);
 	unlink(path);
 	ck_assert_int_eq(script_run_file(&cfg, path), SCRIPT_USAGE);
-	fclose(cfg.out);
-	fclose(cfg.err);
+	close_streams(&cfg);
 	ck_assert_str_eq(out, "0x70790001\n");
 	ck_assert_ptr_nonnull(strstr(err, "No such file or directory"));
 }
@@ -438,15 +501,12 @@ END_TEST
 START_TEST(test_echo)
 {
 	struct script_cfg cfg = { .kinds = kinds, .echo = true };
-	const char *s = "# intro\nmachine none\n\nmem read8 0 # c\nexpect 0x0\n";
-	size_t olen, elen;
+	const char *s =
+		"# intro\nmachine none\n\nmem read8 0 # c\nexpect 0x0\n";
 
-	cfg.out = open_memstream(&out, &olen);
-	cfg.err = open_memstream(&err, &elen);
-	ck_assert_int_eq(script_run_buffer(&cfg, "e", s, strlen(s)),
-			 SCRIPT_OK);
-	fclose(cfg.out);
-	fclose(cfg.err);
+	open_streams(&cfg);
+	ck_assert_int_eq(script_run_buffer(&cfg, "e", s, strlen(s)), SCRIPT_OK);
+	close_streams(&cfg);
 	ck_assert_str_eq(out, "> machine none\n> mem read8 0\n0x0\n");
 }
 END_TEST
@@ -455,15 +515,11 @@ END_TEST
 START_TEST(test_default_kinds)
 {
 	struct script_cfg cfg = { 0 };
-	size_t olen, elen;
 	const char *s = "machine none\nmem read8 0\nexpect 0x0\n";
 
-	cfg.out = open_memstream(&out, &olen);
-	cfg.err = open_memstream(&err, &elen);
-	ck_assert_int_eq(script_run_buffer(&cfg, "d", s, strlen(s)),
-			 SCRIPT_OK);
-	fclose(cfg.out);
-	fclose(cfg.err);
+	open_streams(&cfg);
+	ck_assert_int_eq(script_run_buffer(&cfg, "d", s, strlen(s)), SCRIPT_OK);
+	close_streams(&cfg);
 	for (unsigned int i = 0; iommusim_unit_kinds[i]; i++)
 		ck_assert_ptr_nonnull(iommusim_unit_kinds[i]->create);
 }
@@ -473,8 +529,6 @@ int main(void)
 {
 	Suite *s = suite_create("script");
 	TCase *tc = tcase_create("runner");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_none_memory);
@@ -484,6 +538,7 @@ int main(void)
 	tcase_add_test(tc, test_toy_fetch_abort_fields);
 	tcase_add_test(tc, test_toy_dma_across_pages);
 	tcase_add_test(tc, test_toy_bypass_when_disabled);
+	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_trace_lines);
 	tcase_add_test(tc, test_cache_stats_and_strict);
 	tcase_add_test(tc, test_unit_commands);
@@ -497,9 +552,5 @@ int main(void)
 	tcase_add_test(tc, test_default_kinds);
 	tcase_add_test(tc, test_echo);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return check_run_suite(s);
 }

@@ -196,14 +196,15 @@ static void toy_destroy(struct sim_unit *u)
 	free(to_toy(u));
 }
 
-static int toy_check_size(uint64_t off, unsigned int size,
-			  struct sim_err *err)
+static int toy_check_size(uint64_t off, unsigned int size, struct sim_err *err)
 {
 	unsigned int want = off == TOY_BASE ? 8 : 4;
 
 	if (size != want)
-		return sim_errf(err, "toy: %u-byte access to %u-byte register at 0x%" PRIx64,
-				size, want, off);
+		return sim_errf(
+			err,
+			"toy: %u-byte access to %u-byte register at 0x%" PRIx64,
+			size, want, off);
 	return 0;
 }
 
@@ -289,9 +290,9 @@ static int toy_command(struct sim_unit *u, int argc, char **argv,
 		size_t used = 0;
 
 		for (int i = 1; i < argc && used < sizeof(buf); i++)
-			used += (size_t)snprintf(buf + used,
-						 sizeof(buf) - used, "%s%s",
-						 i > 1 ? " " : "", argv[i]);
+			used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+						 "%s%s", i > 1 ? " " : "",
+						 argv[i]);
 		sim_outf(out, "%s", buf);
 		return 0;
 	}
