@@ -810,6 +810,26 @@ int pm_frame_free(struct pm_space *pm, uint64_t pa)
 }
 
 /**
+ * pm_frame_host() - the host memory behind a table frame, for the driver
+ * side that built it (as a kernel driver writes its tables through a
+ * kernel virtual address). Hardware models never use this: they read
+ * through pm_load()/pm_read() and see bus errors like hardware does.
+ * @pm: the space.
+ * @pa: an address pm_frame_alloc() returned and not yet freed.
+ *
+ * Return: 4 KiB of host memory, or NULL for any other address.
+ */
+uint8_t *pm_frame_host(struct pm_space *pm, uint64_t pa)
+{
+	struct pm_slot *s;
+
+	if (pa & PM_FRAME_MASK)
+		return NULL;
+	s = slot_find(pm, pa >> PM_FRAME_SHIFT);
+	return s && (s->key & PM_SLOT_TABLE) ? s->data : NULL;
+}
+
+/**
  * pm_get_stats() - the space's accounting.
  * @pm: the space.
  * @st: filled in.

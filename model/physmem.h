@@ -124,6 +124,7 @@ int pm_region_remove(struct pm_space *pm, unsigned int id);
 int pm_frame_pool_set(struct pm_space *pm, uint64_t base, uint64_t end);
 int pm_frame_alloc(struct pm_space *pm, uint64_t *pa);
 int pm_frame_free(struct pm_space *pm, uint64_t pa);
+uint8_t *pm_frame_host(struct pm_space *pm, uint64_t pa);
 
 void pm_get_stats(const struct pm_space *pm, struct pm_stats *st);
 

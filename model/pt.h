@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pt.h - the driver-side page-table range engine: what every format
+ * shares (a domain's configuration and the ops a driver calls).
+ *
+ * Vocabulary (as Linux's generic_pt uses it):
+ *  - level 0 is the leaf-only table (4 KiB pages); level L entries each span
+ *    2^(12 + 9L) bytes; the top table is level levels-1.
+ *  - iova ranges are [iova, iova + len): @len in bytes, @last = iova+len-1
+ *    inclusive where it is clearer.
+ *  - prot: DMA_ACC_READ / DMA_ACC_WRITE / DMA_ACC_EXEC from model/dma.h.
+ *
+ * The tables live in simulated physical memory (struct pm_space), in
+ * frames from pm_frame_alloc(), holding the real architectural entries:
+ * what the engine writes is exactly what the hardware walkers read. The
+ * engine writes entries through the frame's host mapping, as a kernel
+ * driver writes through its kernel virtual address.
+ *
+ * The engine is written once (model/pt_engine.h) and specialised per
+ * format by a small header (hw/<unit>/pt_fmt_*.h) and a short .c file that
+ * includes both, the way Linux's generic_pt does.
+ */
+#ifndef IOMMUSIM_MODEL_PT_H
+#define IOMMUSIM_MODEL_PT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "physmem.h"
+
+#define PT_LEVELS_MAX 6
+#define PT_ITEMS_LG2 9 /* 512 eight-byte entries per 4 KiB table */
+
+/**
+ * struct pt_cfg - one domain's geometry and format options.
+ * @levels: number of table levels (the top table is level @levels - 1).
+ * @leaf_levels: bit L set when level L may hold a leaf (bit 0 always).
+ * @va_bits: input addresses are below 2^@va_bits.
+ * @oa_bits: output addresses are below 2^@oa_bits (the host address width).
+ * @fmt_flags: format-specific options (PT_FMT_* of the format header).
+ */
+struct pt_cfg {
+	unsigned int levels;
+	uint32_t leaf_levels;
+	unsigned int va_bits;
+	unsigned int oa_bits;
+	uint32_t fmt_flags;
+};
+
+/**
+ * struct pt_domain - one page table.
+ * @pm: the memory the tables live in.
+ * @cfg: its geometry.
+ * @root: physical address of the top table.
+ * @tables: table frames the domain owns, the root included.
+ */
+struct pt_domain {
+	struct pm_space *pm;
+	struct pt_cfg cfg;
+	uint64_t root;
+	uint64_t tables;
+};
+
+/**
+ * struct pt_ops - one format's entry points.
+ * @init: allocate the empty top table; -EINVAL for a geometry the format
+ *        cannot have, -ENOMEM.
+ * @destroy: free every table.
+ * @map: map [@iova, @iova + @len) to [@pa, ...) with @prot, using the largest
+ *       page that fits at each step. All three 4 KiB aligned, @len > 0.
+ *       -EADDRINUSE when any part is already mapped (nothing is then left
+ *       mapped by this call), -ERANGE beyond va_bits/oa_bits, -EINVAL for
+ *       alignment or a @prot without read or write, -ENOMEM.
+ * @unmap: unmap every page in [@iova, @iova + @len), splitting a larger
+ *         page that the range only partly covers; tables whose whole span
+ *         the range covers are freed (as Linux's page-table code does: a
+ *         table emptied by a smaller unmap stays until an unmap covers
+ *         it, so a 4 KiB unmap never scans a table). Returns bytes that
+ *         were mapped and are not any more (holes count nothing).
+ * @iova_to_phys: the output address of @iova and the size of the page
+ *                mapping it; -ENOENT when not mapped.
+ */
+struct pt_ops {
+	const char *name;
+	int (*init)(struct pt_domain *d, struct pm_space *pm,
+		    const struct pt_cfg *cfg);
+	void (*destroy)(struct pt_domain *d);
+	int (*map)(struct pt_domain *d, uint64_t iova, uint64_t pa,
+		   uint64_t len, unsigned int prot);
+	uint64_t (*unmap)(struct pt_domain *d, uint64_t iova, uint64_t len);
+	int (*iova_to_phys)(struct pt_domain *d, uint64_t iova, uint64_t *pa,
+			    uint64_t *page_size);
+};
+
+static inline unsigned int pt_level_shift(unsigned int level)
+{
+	return 12 + PT_ITEMS_LG2 * level;
+}
+
+/* Bytes one entry at @level spans. */
+static inline uint64_t pt_span_bytes(unsigned int level)
+{
+	return 1ULL << pt_level_shift(level);
+}
+
+#endif /* IOMMUSIM_MODEL_PT_H */
