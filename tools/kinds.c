@@ -9,6 +9,9 @@
  */
 #include "script.h"
 
+#include "hw/vtd/vtd.h"
+
 const struct sim_unit_ops *const iommusim_unit_kinds[] = {
+	&vtd_unit_ops,
 	NULL,
 };
