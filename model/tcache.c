@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The hash is on every lookup: let the compiler inline XXH3 (the header
+ * from Debian's libxxhash-dev supports this) instead of a library call. */
+#define XXH_INLINE_ALL
 #include <xxhash.h>
 
 #include "tcache.h"
