@@ -99,11 +99,24 @@ static bool xlat_equal(const struct dma_xlat *a, const struct dma_xlat *b)
 	       a->perm == b->perm;
 }
 
+static void show_value(struct tcache *tc, const struct tc_entry *e,
+		       const struct dma_xlat *x, char *buf, size_t len)
+{
+	char perm[8];
+
+	if (tc->ops->value) {
+		tc->ops->value(tc->ctx, e, x, buf, len);
+		return;
+	}
+	dma_perm_str(x->perm, perm, sizeof(perm));
+	snprintf(buf, len, "pa=0x%" PRIx64 " size=0x%" PRIx64 " perm=%s",
+		 x->out_addr, x->page_size, perm);
+}
+
 static void stale_report(struct tcache *tc, const struct tc_entry *e,
 			 bool fresh_ok, const struct dma_xlat *fresh)
 {
-	char what[128] = "";
-	char cached[8], now[8];
+	char what[96] = "", cached[80], now[80] = "";
 	char *msg;
 
 	tc->st.stale++;
@@ -114,22 +127,13 @@ static void stale_report(struct tcache *tc, const struct tc_entry *e,
 	msg = tc->stale_msgs[tc->nstale++];
 	if (tc->ops->describe)
 		tc->ops->describe(tc->ctx, e, what, sizeof(what));
-	dma_perm_str(e->xlat.perm, cached, sizeof(cached));
-	if (!fresh_ok) {
-		snprintf(msg, TC_MSG_MAX,
-			 "stale cache entry %s: cached pa=0x%" PRIx64
-			 " size=0x%" PRIx64 " perm=%s, memory now faults"
-			 " (missing invalidation)",
-			 what, e->xlat.out_addr, e->xlat.page_size, cached);
-		return;
-	}
-	dma_perm_str(fresh->perm, now, sizeof(now));
-	snprintf(msg, TC_MSG_MAX,
-		 "stale cache entry %s: cached pa=0x%" PRIx64 " size=0x%" PRIx64
-		 " perm=%s, memory now pa=0x%" PRIx64 " size=0x%" PRIx64
-		 " perm=%s (missing invalidation)",
-		 what, e->xlat.out_addr, e->xlat.page_size, cached,
-		 fresh->out_addr, fresh->page_size, now);
+	show_value(tc, e, &e->xlat, cached, sizeof(cached));
+	if (fresh_ok)
+		show_value(tc, e, fresh, now, sizeof(now));
+	snprintf(
+		msg, TC_MSG_MAX,
+		"stale cache entry %s: cached %s, memory now %s (missing invalidation)",
+		what, cached, fresh_ok ? now : "faults");
 }
 
 static void strict_check(struct tcache *tc, const struct tc_entry *e)

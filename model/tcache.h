@@ -28,7 +28,7 @@
 
 #define TC_TAG_MAX 32
 #define TC_STALE_MAX 64 /* queued reports; later ones are only counted */
-#define TC_MSG_MAX 256
+#define TC_MSG_MAX 320
 
 /**
  * struct tc_entry - one cached translation.
@@ -51,12 +51,18 @@ struct tc_entry {
  * @rewalk: translate @e's tag from memory now; return true and fill
  *          @fresh, or false when memory now yields a fault.
  * @describe: optional; name @e's tag for a person ("did=1 iova=0x2000").
+ * @value: optional; show a value of @e's kind (cached or fresh) for a
+ *         person, for caches that pack something other than a
+ *         translation into struct dma_xlat; default "pa=... size=...
+ *         perm=...".
  */
 struct tcache_ops {
 	bool (*rewalk)(void *ctx, const struct tc_entry *e,
 		       struct dma_xlat *fresh);
 	void (*describe)(void *ctx, const struct tc_entry *e, char *buf,
 			 size_t len);
+	void (*value)(void *ctx, const struct tc_entry *e,
+		      const struct dma_xlat *x, char *buf, size_t len);
 };
 
 struct tcache_stats {

@@ -5,11 +5,12 @@
  *
  * Descriptor formats and reserved-bit masks: shared/reference/vtd.md 4.1
  * (QEMU's vtd_inv_desc_reserved_check masks, Linux's QI_* macros). The
- * type is 7 bits split over QW0[3:0] and QW0[11:9]. A legacy-mode unit
- * handles types 1 (context cache), 2 (IOTLB) and 5 (wait); device-TLB (3,
- * ECAP.DT = 0), interrupt-entry cache (4, ECAP.IR = 0) and the scalable
- * types are invalid here and stop the queue with FSTS.IQE, leaving IQH on
- * the offending descriptor.
+ * type is 7 bits split over QW0[3:0] and QW0[11:9]. Handled: 1 (context
+ * cache), 2 (IOTLB), 5 (wait), and with mode=scalable in a 256-bit queue
+ * 6 (PASID-based IOTLB) and 7 (PASID cache). Device-TLB (3, 8: ECAP.DT =
+ * 0), interrupt-entry cache (4: ECAP.IR = 0) and page-group responses (9)
+ * are invalid here and stop the queue with FSTS.IQE, leaving IQH on the
+ * offending descriptor.
  *
  * The model processes the queue synchronously on each IQT write (and on
  * `qi submit`): by the time software reads IQH, the work is done.
@@ -24,6 +25,8 @@
 #define QI_TYPE_DEVTLB 0x3
 #define QI_TYPE_IEC 0x4
 #define QI_TYPE_WAIT 0x5
+#define QI_TYPE_PIOTLB 0x6
+#define QI_TYPE_PC 0x7
 
 /* QW0 fields shared by types 1 and 2. */
 #define QI_G GENMASK_ULL(5, 4)
@@ -47,6 +50,10 @@
 #define QI_IOTLB_RSVD1 0xf80ULL
 #define QI_WAIT_RSVD0 0xfffff180ULL /* includes PD: ECAP.PDS = 0 */
 #define QI_WAIT_RSVD1 0x3ULL
+#define QI_PASID GENMASK_ULL(51, 32)
+#define QI_PIOTLB_RSVD0 0xfff000000000f1c0ULL
+#define QI_PIOTLB_RSVD1 0xf80ULL
+#define QI_PC_RSVD0 0xfff000000000f1c0ULL
 
 static unsigned int desc_type(uint64_t qw0)
 {
@@ -102,20 +109,56 @@ static int do_wait(struct vtd *v, const uint64_t *qw)
 	return 0;
 }
 
+/* PASID-based IOTLB (type 6): G 10 = all of (DID, PASID), 11 = pages. */
+static int do_piotlb(struct vtd *v, const uint64_t *qw)
+{
+	unsigned int g = (unsigned int)FIELD_GET(QI_G, qw[0]);
+
+	if ((qw[0] & QI_PIOTLB_RSVD0) || (qw[1] & QI_PIOTLB_RSVD1) || g < 2)
+		return -1;
+	vtd_inval_piotlb(v, (uint16_t)FIELD_GET(QI_DID, qw[0]),
+			 (uint32_t)FIELD_GET(QI_PASID, qw[0]), g == 3,
+			 qw[1] & QI_IOTLB_ADDR,
+			 (unsigned int)FIELD_GET(QI_IOTLB_AM, qw[1]));
+	return 0;
+}
+
+/* PASID cache (type 7): G 00 domain, 01 PASID, 11 global; 10 invalid. */
+static int do_pc(struct vtd *v, const uint64_t *qw)
+{
+	unsigned int g = (unsigned int)FIELD_GET(QI_G, qw[0]);
+
+	if ((qw[0] & QI_PC_RSVD0) || qw[1] || g == 2)
+		return -1;
+	vtd_inval_pasid_cache(v, g == 3 ? VTD_INV_GLOBAL : VTD_INV_DOMAIN,
+			      (uint16_t)FIELD_GET(QI_DID, qw[0]), g == 1,
+			      (uint32_t)FIELD_GET(QI_PASID, qw[0]));
+	return 0;
+}
+
 static int do_desc(struct vtd *v, const uint64_t *qw, bool wide)
 {
-	/* The upper half of a 256-bit legacy-type descriptor must be 0. */
+	unsigned int type = desc_type(qw[0]);
+
+	/* The upper half of a 256-bit descriptor of these types must be 0;
+	 * the PASID-based types exist only in a 256-bit queue (QEMU). */
 	if (wide && (qw[2] || qw[3]))
 		return -1;
-	switch (desc_type(qw[0])) {
+	if (!wide && type >= QI_TYPE_PIOTLB)
+		return -1;
+	switch (type) {
 	case QI_TYPE_CC:
 		return do_cc(v, qw);
 	case QI_TYPE_IOTLB:
 		return do_iotlb(v, qw);
 	case QI_TYPE_WAIT:
 		return do_wait(v, qw);
+	case QI_TYPE_PIOTLB:
+		return v->cfg.scalable ? do_piotlb(v, qw) : -1;
+	case QI_TYPE_PC:
+		return v->cfg.scalable ? do_pc(v, qw) : -1;
 	default:
-		return -1; /* 3, 4, 6-9 and the rest: not supported here */
+		return -1; /* 3, 4, 8, 9 and the rest: not supported here */
 	}
 }
 

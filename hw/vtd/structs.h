@@ -49,6 +49,58 @@
 #define VTD_TT_ALL 1 /* also device-TLB requests (ECAP.DT) */
 #define VTD_TT_PASSTHROUGH 2 /* output = input (ECAP.PT) */
 
+/* Root entry, scalable mode (spec 9.2; vtd.md 2.1): two halves. */
+#define VTD_SROOT_P BIT_ULL(0) /* LP in word 0, UP in word 1 */
+#define VTD_SROOT_RSVD GENMASK_ULL(11, 1)
+#define VTD_SROOT_CTP GENMASK_ULL(63, 12)
+
+/* Context entry, scalable mode (spec 9.4; vtd.md 2.3): 32 bytes, indexed
+ * by devfn & 0x7f in the table the root half names. */
+#define VTD_SCTX0_P BIT_ULL(0)
+#define VTD_SCTX0_FPD BIT_ULL(1)
+#define VTD_SCTX0_DTE BIT_ULL(2)
+#define VTD_SCTX0_PASIDE BIT_ULL(3)
+#define VTD_SCTX0_PRE BIT_ULL(4)
+#define VTD_SCTX0_RSVD GENMASK_ULL(8, 5)
+#define VTD_SCTX0_PDTS GENMASK_ULL(11, 9)
+#define VTD_SCTX0_PASIDDIRPTR GENMASK_ULL(63, 12)
+#define VTD_SCTX1_RID_PASID GENMASK_ULL(19, 0)
+#define VTD_SCTX1_RID_PRIV BIT_ULL(20)
+#define VTD_SCTX1_RSVD GENMASK_ULL(63, 21)
+/* words 2 and 3 are reserved */
+
+/* PASID directory entry (spec 9.5; vtd.md 2.4): 8 bytes, by PASID[19:6]. */
+#define VTD_PDE_P BIT_ULL(0)
+#define VTD_PDE_FPD BIT_ULL(1)
+#define VTD_PDE_RSVD GENMASK_ULL(11, 2)
+#define VTD_PDE_SMPTBLPTR GENMASK_ULL(63, 12)
+
+/* Scalable-mode PASID-table entry (spec 9.6; vtd.md 2.5): 64 bytes, by
+ * PASID[5:0]. Reserved masks as OpenVMM's (rev 4.1). */
+#define VTD_PTE0_P BIT_ULL(0)
+#define VTD_PTE0_FPD BIT_ULL(1)
+#define VTD_PTE0_AW GENMASK_ULL(4, 2)
+#define VTD_PTE0_PGTT GENMASK_ULL(8, 6)
+#define VTD_PTE0_SSADE BIT_ULL(9)
+#define VTD_PTE0_RSVD (BIT_ULL(5) | GENMASK_ULL(11, 10))
+#define VTD_PTE0_SSPTPTR GENMASK_ULL(63, 12)
+#define VTD_PTE1_DID GENMASK_ULL(15, 0)
+#define VTD_PTE1_RSVD (GENMASK_ULL(22, 16) | GENMASK_ULL(31, 27))
+#define VTD_PTE1_PWSNP BIT_ULL(23)
+#define VTD_PTE1_PGSNP BIT_ULL(24)
+#define VTD_PTE2_SRE BIT_ULL(0)
+#define VTD_PTE2_FSPM GENMASK_ULL(3, 2) /* 0: 4-level, 1: 5-level */
+#define VTD_PTE2_WPE BIT_ULL(4)
+#define VTD_PTE2_EAFE BIT_ULL(7)
+#define VTD_PTE2_RSVD (BIT_ULL(1) | GENMASK_ULL(11, 8))
+#define VTD_PTE2_FSPTPTR GENMASK_ULL(63, 12)
+/* words 3 to 7 are reserved */
+
+#define VTD_PGTT_FS 1
+#define VTD_PGTT_SS 2
+#define VTD_PGTT_NESTED 3
+#define VTD_PGTT_PT 4
+
 /* Second-stage paging entry (spec 9.8; generic_pt fmt/vtdss.h). */
 #define VTD_SS_R BIT_ULL(0)
 #define VTD_SS_W BIT_ULL(1)

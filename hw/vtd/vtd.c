@@ -56,14 +56,25 @@ static uint64_t make_cap(const struct vtd_config *c)
 			  (c->sp2m ? 1 : 0) | (c->sp1g ? 2 : 0)) |
 	       VTD_CAP_PSI | FIELD_PREP(VTD_CAP_NFR, c->nfr - 1) |
 	       FIELD_PREP(VTD_CAP_MAMV, VTD_MAMV) |
+	       (c->scalable && c->fs1gp ? VTD_CAP_FS1GP : 0) |
+	       (c->scalable && c->aw_bits == 57 ? VTD_CAP_FS5LP : 0) |
 	       /* SRTP also flushes every cache: the model does so */
 	       VTD_CAP_ESRTPS;
 }
 
 static uint64_t make_ecap(const struct vtd_config *c)
 {
-	return VTD_ECAP_C | VTD_ECAP_QI | (c->pt ? VTD_ECAP_PT : 0) |
-	       FIELD_PREP(VTD_ECAP_IRO, VTD_IRO_OFFSET / 16);
+	uint64_t ecap = VTD_ECAP_C | VTD_ECAP_QI | (c->pt ? VTD_ECAP_PT : 0) |
+			FIELD_PREP(VTD_ECAP_IRO, VTD_IRO_OFFSET / 16);
+
+	/* Scalable mode: first and second stage, 20-bit PASIDs (PSS 19),
+	 * supervisor requests, RID_PASID, coherent scalable walks. */
+	if (c->scalable)
+		ecap |= VTD_ECAP_SMTS | VTD_ECAP_PASID |
+			FIELD_PREP(VTD_ECAP_PSS, 19) | VTD_ECAP_SRS |
+			VTD_ECAP_SSTS | VTD_ECAP_FSTS | VTD_ECAP_SMPWCS |
+			VTD_ECAP_RPS | (c->slads ? VTD_ECAP_SSADS : 0);
+	return ecap;
 }
 
 static void vtd_reset(struct sim_unit *u)
@@ -93,7 +104,7 @@ static int parse_options(struct sim_opts *o, struct vtd_config *c,
 	    sim_opt_u64(o, "cm", 0, 0, 1, &cm, err) ||
 	    sim_opt_u64(o, "pt", 1, 0, 1, &pt, err) ||
 	    sim_opt_u64(o, "sslps", 3, 0, 3, &sslps, err) ||
-	    sim_opt_u64(o, "fl1gp", 0, 0, 1, &fl1gp, err) ||
+	    sim_opt_u64(o, "fl1gp", 1, 0, 1, &fl1gp, err) ||
 	    sim_opt_u64(o, "slads", 0, 0, 1, &slads, err) ||
 	    sim_opt_u64(o, "nest", 0, 0, 1, &nest, err))
 		return -EINVAL;
@@ -101,13 +112,15 @@ static int parse_options(struct sim_opts *o, struct vtd_config *c,
 		return sim_errf(err,
 				"option aw=%" PRIu64 ": expected 39, 48 or 57",
 				aw);
-	if (mode == 1)
+	if (nest)
 		return sim_errf(
 			err,
-			"mode=scalable is not modelled yet (legacy mode only; see docs/vtd.md)");
-	if (fl1gp || slads || nest)
-		return sim_errf(err,
-				"fl1gp, slads and nest apply to mode=scalable");
+			"nest=1: nested translation is not modelled yet (see docs/vtd.md)");
+	if (mode == 0 && slads)
+		return sim_errf(err, "slads applies to mode=scalable");
+	c->scalable = mode == 1;
+	c->fs1gp = fl1gp;
+	c->slads = slads;
 	c->aw_bits = (unsigned int)aw;
 	c->haw = (unsigned int)haw;
 	c->nfr = (unsigned int)nfr;
@@ -232,7 +245,9 @@ static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 		gcmd_write(v, (uint32_t)val);
 		break;
 	case VTD_RTADDR:
-		v->rtaddr = val & VTD_RTADDR_RTA;
+		/* TTM exists only with scalable-mode support */
+		v->rtaddr = val & (VTD_RTADDR_RTA |
+				   (v->cfg.scalable ? VTD_RTADDR_TTM : 0));
 		break;
 	case VTD_CCMD:
 		vtd_ccmd_write(v, val, mask);
@@ -257,9 +272,10 @@ static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 		if (mask & 0xffffffffULL)
 			vtd_qi_process(v);
 		break;
-	/* DW (256-bit descriptors) needs scalable-mode support: RsvdZ */
+	/* DW (256-bit descriptors) needs scalable-mode support */
 	case VTD_IQA:
-		v->iqa = val & (VTD_IQA_IQA | VTD_IQA_QS);
+		v->iqa = val & (VTD_IQA_IQA | VTD_IQA_QS |
+				(v->cfg.scalable ? VTD_IQA_DW : 0));
 		break;
 	case VTD_ICS:
 		vtd_ics_write(v, (uint32_t)val);
@@ -436,9 +452,9 @@ static int vtd_command(struct sim_unit *u, int argc, char **argv,
 
 const struct sim_unit_ops vtd_unit_ops = {
 	.kind = "vtd",
-	.summary = "Intel VT-d remapping unit (legacy mode)",
+	.summary = "Intel VT-d remapping unit (legacy and scalable mode)",
 	.options =
-		"mode=legacy aw=39|48|57 haw=N nfr=N cm=0|1 pt=0|1 sslps=0-3",
+		"mode=legacy|scalable aw=39|48|57 haw=N nfr=N cm=0|1 pt=0|1 sslps=0-3 fl1gp=0|1 slads=0|1",
 	.create = vtd_create,
 	.destroy = vtd_destroy,
 	.reset = vtd_reset,

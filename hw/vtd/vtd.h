@@ -8,14 +8,14 @@
  *   walk.c       the hardware walkers, pure functions of memory and config
  *   fault.c      fault recording registers, FSTS, fault / completion events
  *   qi.c         register-based and queued invalidation
+ *   cache.c      context cache, PASID cache and IOTLB; invalidation
  *
- * Modelled: legacy mode (RTADDR.TTM = 00): root table, 128-bit context
- * entries (TT untranslated and pass-through), second-stage walks of 3, 4
- * and 5 levels with 2 MiB / 1 GiB pages, every legacy fault reason, FPD,
- * N fault recording registers with compression and overflow, the fault
- * event MSI, context cache and IOTLB, CCMD / IOTLB register invalidation,
- * and the invalidation queue (context-cache, IOTLB, wait). Scalable mode
- * is not modelled yet: `mode=scalable` is refused (see docs/vtd.md).
+ * Modelled: legacy mode (root, context, second stage) and scalable mode
+ * (root halves, 256-bit context, PASID directory and table; PGTT
+ * pass-through, second stage only, first stage only), every fault reason
+ * of those features, FPD, fault recording and events, the caches, and
+ * register and queued invalidation (128- and 256-bit descriptors).
+ * Nested translation is not modelled yet (see docs/vtd.md).
  */
 #ifndef IOMMUSIM_HW_VTD_VTD_H
 #define IOMMUSIM_HW_VTD_VTD_H
@@ -47,6 +47,44 @@ enum vtd_fault_reason {
 	VTD_FR_PASID_LEGACY = 0x31, /* request with PASID while TTM = 00 */
 };
 
+/* Scalable-mode fault reasons (spec 7.1.3; Linux dmar.c
+ * dma_remap_sm_fault_reasons; vtd.md 3.5-3.6). */
+enum vtd_sm_fault_reason {
+	VTD_SFR_RTADDR_INVALID = 0x30,
+	VTD_SFR_ROOT_FETCH = 0x38,
+	VTD_SFR_ROOT_NOT_PRESENT = 0x39,
+	VTD_SFR_ROOT_RSVD = 0x3a,
+	VTD_SFR_CTX_FETCH = 0x40,
+	VTD_SFR_CTX_NOT_PRESENT = 0x41,
+	VTD_SFR_CTX_RSVD = 0x42,
+	VTD_SFR_CTX_INVALID = 0x43,
+	VTD_SFR_PASID_DISABLED = 0x45,
+	VTD_SFR_PASID_TOO_LARGE = 0x46,
+	VTD_SFR_PDIR_FETCH = 0x50,
+	VTD_SFR_PDIR_NOT_PRESENT = 0x51,
+	VTD_SFR_PDIR_RSVD = 0x52,
+	VTD_SFR_PTE_FETCH = 0x58,
+	VTD_SFR_PTE_NOT_PRESENT = 0x59,
+	VTD_SFR_PTE_RSVD = 0x5a,
+	VTD_SFR_PTE_INVALID = 0x5b,
+	VTD_SFR_EXEC_NOT_ENABLED = 0x5c,
+	VTD_SFR_SUPERVISOR_NOT_ENABLED = 0x5d,
+	VTD_SFR_FS_FETCH = 0x70,
+	VTD_SFR_FS_NOT_PRESENT = 0x71,
+	VTD_SFR_FS_RSVD = 0x72,
+	VTD_SFR_FSPTPTR_FETCH = 0x73,
+	VTD_SFR_SS_FETCH = 0x78,
+	VTD_SFR_SS_RSVD = 0x7a,
+	VTD_SFR_SSPTPTR_INVALID = 0x7b,
+	VTD_SFR_NON_CANONICAL = 0x80,
+	VTD_SFR_USER = 0x81,
+	VTD_SFR_EXEC = 0x82,
+	VTD_SFR_ADDR_BEYOND_AW = 0x83,
+	VTD_SFR_WRITE = 0x85,
+	VTD_SFR_READ = 0x86,
+	VTD_SFR_INTR_ADDR = 0x87,
+};
+
 const char *vtd_fault_name(unsigned int reason);
 
 /**
@@ -55,13 +93,15 @@ const char *vtd_fault_name(unsigned int reason);
  */
 struct vtd_config {
 	unsigned int aw_bits; /* 39, 48 or 57: MGAW + 1 */
-	unsigned int
-		haw; /* host address width: pointer bits above are reserved */
+	unsigned int haw; /* host address width: bits above reserved */
 	unsigned int nfr; /* fault recording registers */
 	bool cm; /* caching mode */
 	bool pt; /* pass-through (ECAP.PT) */
 	bool sp2m, sp1g; /* CAP.SSLPS */
 	unsigned int sagaw; /* CAP.SAGAW bitmap, bit n = AW code n */
+	bool scalable; /* mode=scalable */
+	bool fs1gp; /* CAP.FS1GP: first-stage 1 GiB pages */
+	bool slads; /* ECAP.SSADS: second-stage A/D */
 };
 
 /**
@@ -74,6 +114,40 @@ struct vtd_ctx {
 	uint8_t aw;
 	uint8_t tt;
 	bool fpd;
+	bool scalable; /* scalable-mode fault codes for the SS walk */
+	bool ssade; /* scalable: set A/D in SS entries */
+};
+
+/**
+ * struct vtd_sctx - a decoded scalable-mode context entry.
+ */
+struct vtd_sctx {
+	uint64_t pasiddirptr;
+	uint8_t pdts;
+	bool paside;
+	bool fpd;
+	uint32_t rid_pasid;
+};
+
+/**
+ * struct vtd_pasid_cfg - a decoded, validated PASID-table entry: what the
+ * PASID cache holds.
+ */
+struct vtd_pasid_cfg {
+	uint64_t ssptptr, fsptptr;
+	uint16_t did;
+	uint8_t pgtt, aw, fspm;
+	bool ssade, sre, wpe, eafe, fpd;
+};
+
+/* IOTLB entry aux bit: the walk that filled it set D (see cache.c). */
+#define VTD_AUX_DIRTY BIT_ULL(4)
+
+/* One request as a walker sees it. */
+struct vtd_wreq {
+	uint64_t iova;
+	unsigned int access; /* DMA_ACC_* */
+	bool update_ad; /* write A/D bits back (not on strict re-walks) */
 };
 
 /**
@@ -140,18 +214,51 @@ int vtd_walk_context(struct pm_space *pm, struct trace *tr,
 		     struct vtd_walk_fault *f);
 int vtd_walk_ss(struct pm_space *pm, struct trace *tr,
 		const struct vtd_config *cfg, uint64_t ecap,
-		const struct vtd_ctx *ctx, uint64_t iova, unsigned int access,
+		const struct vtd_ctx *ctx, const struct vtd_wreq *rq,
 		struct dma_xlat *x, unsigned int *level,
 		struct vtd_walk_fault *f);
+
+/* walk_sm.c */
+int vtd_walk_sm_context(struct pm_space *pm, struct trace *tr,
+			const struct vtd_config *cfg, uint64_t ecap,
+			uint64_t rta, uint16_t sid, struct vtd_sctx *c,
+			struct vtd_walk_fault *f);
+int vtd_walk_pasid(struct pm_space *pm, struct trace *tr,
+		   const struct vtd_config *cfg, uint64_t cap, uint64_t ecap,
+		   const struct vtd_sctx *c, uint32_t pasid,
+		   struct vtd_pasid_cfg *p, struct vtd_walk_fault *f);
+int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
+		const struct vtd_config *cfg, const struct vtd_pasid_cfg *p,
+		const struct vtd_wreq *rq, struct dma_xlat *x,
+		unsigned int *level, struct vtd_walk_fault *f);
 
 /* translate.c */
 void vtd_translate(struct sim_unit *u, const struct dma_req *req,
 		   struct dma_result *res);
+
+/* cache.c */
 extern const struct tcache_ops vtd_tcache_ops;
+int vtd_ctx_get(struct vtd *v, uint16_t sid, struct vtd_ctx *c,
+		struct vtd_walk_fault *f);
+int vtd_sctx_get(struct vtd *v, uint16_t sid, struct vtd_sctx *c,
+		 struct vtd_walk_fault *f);
+int vtd_pasid_get(struct vtd *v, uint16_t sid, const struct vtd_sctx *c,
+		  uint32_t pasid, struct vtd_pasid_cfg *p,
+		  struct vtd_walk_fault *f);
+const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, bool fs, uint16_t did,
+					uint32_t pasid, bool priv,
+					uint64_t iova);
+void vtd_iotlb_insert(struct vtd *v, bool fs, uint16_t did, uint32_t pasid,
+		      bool priv, unsigned int level, uint64_t iova,
+		      const struct dma_xlat *x, uint64_t aux);
 uint64_t vtd_inval_context(struct vtd *v, unsigned int gran, uint16_t did,
 			   uint16_t sid, unsigned int fm);
 uint64_t vtd_inval_iotlb(struct vtd *v, unsigned int gran, uint16_t did,
 			 uint64_t addr, unsigned int am);
+uint64_t vtd_inval_piotlb(struct vtd *v, uint16_t did, uint32_t pasid,
+			  bool page, uint64_t addr, unsigned int am);
+uint64_t vtd_inval_pasid_cache(struct vtd *v, unsigned int gran, uint16_t did,
+			       bool by_pasid, uint32_t pasid);
 
 /* fault.c */
 void vtd_fault_reset(struct vtd *v);

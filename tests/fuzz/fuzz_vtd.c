@@ -6,14 +6,16 @@
  * included). RAM is 16 MiB, so wild pointers hit bus errors often.
  *
  * Checked: no crash or undefined behaviour (the sanitizers), every fault
- * carries a legacy-mode reason this model defines, and every translation
- * names a power-of-two page of at least 4 KiB.
+ * carries a reason this model defines, and every translation names a
+ * power-of-two page of at least 4 KiB.
  *
- * Input: records of one opcode byte and 16 argument bytes.
+ * Input: records of one opcode byte and 16 argument bytes. Bit 7 of the
+ * first opcode picks mode=scalable (both modes get fuzzed).
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "hw/vtd/vtd.h"
 #include "model/bits.h"
@@ -22,8 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static bool known_reason(uint32_t code)
 {
-	return (code >= VTD_FR_ROOT_NOT_PRESENT && code <= VTD_FR_INTR_ADDR) ||
-	       code == VTD_FR_PASID_LEGACY;
+	return strcmp(vtd_fault_name(code), "UNKNOWN") != 0;
 }
 
 static void sink_line(void *ctx, const char *text)
@@ -78,12 +79,18 @@ static void run_op(struct sim_unit *u, struct pm_space *pm, const uint8_t *a)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sim_opts opts = { 0 };
+	char mode[] = "mode=scalable", slads[] = "slads=1";
+	char *argv[] = { mode, slads };
 	struct sim_unit *u;
 	struct pm_space *pm;
 	struct sim_err err;
 
 	if (pm_create(24, &pm))
 		return 0;
+	if (size && (data[0] & 0x80) && sim_opts_parse(&opts, 2, argv, &err)) {
+		pm_destroy(pm);
+		return 0;
+	}
 	if (vtd_unit_ops.create(pm, &opts, &u, &err)) {
 		pm_destroy(pm);
 		return 0;

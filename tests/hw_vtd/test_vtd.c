@@ -88,10 +88,11 @@ END_TEST
 START_TEST(test_options)
 {
 	struct sim_opts o;
-	char a[] = "mode=scalable", b[] = "aw=40", c[] = "fl1gp=1",
-	     d[] = "nfr=17";
+	/* parsing splits the words in place: each is used once */
+	char a[] = "nest=1", b[] = "aw=40", c[] = "slads=1", d[] = "nfr=17",
+	     e[] = "mode=scalable", f[] = "slads=1";
 	char *argv1[] = { a }, *argv2[] = { b }, *argv3[] = { c },
-	     *argv4[] = { d };
+	     *argv4[] = { d }, *argv5[] = { e, f };
 	struct sim_unit *x;
 
 	ck_assert_int_eq(pm_create(40, &pm), 0);
@@ -103,8 +104,26 @@ START_TEST(test_options)
 	ck_assert_str_eq(err.msg, "option aw=40: expected 39, 48 or 57");
 	sim_opts_parse(&o, 1, argv3, &err);
 	ck_assert_int_eq(vtd_unit_ops.create(pm, &o, &x, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "slads applies to mode=scalable");
 	sim_opts_parse(&o, 1, argv4, &err);
 	ck_assert_int_eq(vtd_unit_ops.create(pm, &o, &x, &err), -EINVAL);
+	/* scalable mode reports SMTS, PASID (20-bit), FS, SS and SSADS */
+	ck_assert_int_eq(sim_opts_parse(&o, 2, argv5, &err), 0);
+	ck_assert_int_eq(vtd_unit_ops.create(pm, &o, &x, &err), 0);
+	{
+		uint64_t ecap;
+
+		ck_assert_int_eq(x->ops->mmio_read(x, VTD_ECAP, 8, &ecap, &err),
+				 0);
+		ck_assert(ecap & VTD_ECAP_SMTS);
+		ck_assert(ecap & VTD_ECAP_PASID);
+		ck_assert_uint_eq(FIELD_GET(VTD_ECAP_PSS, ecap), 19);
+		ck_assert(ecap & VTD_ECAP_FSTS);
+		ck_assert(ecap & VTD_ECAP_SSTS);
+		ck_assert(ecap & VTD_ECAP_SSADS);
+		ck_assert(!(ecap & VTD_ECAP_NEST));
+	}
+	x->ops->destroy(x);
 	pm_destroy(pm);
 	pm = NULL;
 }
@@ -192,17 +211,22 @@ static uint64_t rnd(void)
 	return rnd_state * 0x2545f4914f6cdd1dULL;
 }
 
-static void check_against_shadow(const uint64_t *shadow, uint64_t base)
+/* Every page of the window through the hardware; @pasid < 0: none. */
+static void check_against_shadow(const uint64_t *shadow, uint64_t base,
+				 int pasid, unsigned int unmapped_code)
 {
 	for (uint64_t p = 0; p < WIN_PAGES; p++) {
 		struct dma_req req = { .source_id = 0x10,
 				       .addr = base + p * 0x1000 + 0x18,
-				       .access = DMA_ACC_READ };
+				       .access = DMA_ACC_READ,
+				       .has_pasid = pasid >= 0,
+				       .pasid = pasid >= 0 ? (uint32_t)pasid :
+							     0 };
 		struct dma_result res;
 
 		u->ops->translate(u, &req, &res);
 		if (shadow[p] == NONE &&
-		    (res.ok || res.fault.code != VTD_FR_READ))
+		    (res.ok || res.fault.code != unmapped_code))
 			ck_abort_msg("page %llu: mapped in hardware only",
 				     (unsigned long long)p);
 		if (shadow[p] != NONE &&
@@ -218,22 +242,17 @@ static void check_against_shadow(const uint64_t *shadow, uint64_t base)
 	}
 }
 
-START_TEST(test_builder_walker_agree)
+/*
+ * Random map/unmap through @ops into the domain @d the hardware uses;
+ * after each step the domain's IOTLB entries are invalidated (as a careful
+ * driver does) and every 20 steps the whole window is checked.
+ */
+static void random_steps(const struct pt_ops *ops, struct pt_domain *d,
+			 uint64_t base, int pasid, unsigned int unmapped_code)
 {
 	uint64_t *shadow = malloc(WIN_PAGES * sizeof(*shadow));
-	struct pt_cfg cfg = { 4, 0x7, 48, 48, 0 };
-	uint64_t base = 0x7fe00000; /* straddles a 1 GiB boundary */
-	struct pt_domain d;
+	struct tcache_stats st;
 
-	make_unit("");
-	ck_assert_int_eq(vtd_ss_pt_ops.init(&d, pm, &cfg), 0);
-	/* root 0x100000 -> context table 0x101000; devfn 0x10 -> domain */
-	pm_st64_le(pm, 0x100000, 0x101000 | VTD_ROOT0_P);
-	pm_st64_le(pm, 0x101100, d.root | VTD_CTX0_P);
-	pm_st64_le(pm, 0x101108, FIELD_PREP(VTD_CTX1_DID, 7) | VTD_AW_48);
-	wr(VTD_RTADDR, 8, 0x100000);
-	wr(VTD_GCMD, 4, VTD_GCMD_SRTP);
-	wr(VTD_GCMD, 4, VTD_GCMD_TE);
 	tcache_set_strict(u->tc, true);
 	for (uint64_t p = 0; p < WIN_PAGES; p++)
 		shadow[p] = NONE;
@@ -250,36 +269,74 @@ START_TEST(test_builder_walker_agree)
 		for (uint64_t p = first; p < first + n; p++)
 			any |= shadow[p] != NONE;
 		if (rnd() % 3 && !any) {
-			ck_assert_int_eq(
-				vtd_ss_pt_ops.map(&d, base + first * 0x1000, pa,
+			ck_assert_int_eq(ops->map(d, base + first * 0x1000, pa,
 						  n * 0x1000,
 						  DMA_ACC_READ | DMA_ACC_WRITE),
-				0);
+					 0);
 			for (uint64_t p = 0; p < n; p++)
 				shadow[first + p] = pa + p * 0x1000;
 		} else {
-			vtd_ss_pt_ops.unmap(&d, base + first * 0x1000,
-					    n * 0x1000);
+			ops->unmap(d, base + first * 0x1000, n * 0x1000);
 			for (uint64_t p = first; p < first + n; p++)
 				shadow[p] = NONE;
 		}
-		/* what a careful driver does after changing the tables:
-		 * a domain-selective IOTLB invalidation */
+		/* domain-selective IOTLB invalidation of DID 7: second
+		 * stage entries, and in scalable mode first-stage too */
 		wr(VTD_IOTLB, 8,
 		   VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, VTD_INV_DOMAIN) |
 			   FIELD_PREP(VTD_IOTLB_DID, 7));
 		if (step % 20 == 0 || step == 199)
-			check_against_shadow(shadow, base);
+			check_against_shadow(shadow, base, pasid,
+					     unmapped_code);
 	}
-	{
-		struct tcache_stats st;
-
-		tcache_get_stats(u->tc, &st);
-		ck_assert_uint_eq(st.stale, 0); /* no missed invalidation */
-		ck_assert_uint_gt(st.hits, 0);
-	}
-	vtd_ss_pt_ops.destroy(&d);
+	tcache_get_stats(u->tc, &st);
+	ck_assert_uint_eq(st.stale, 0); /* no missed invalidation */
+	ck_assert_uint_gt(st.hits, 0);
 	free(shadow);
+}
+
+START_TEST(test_builder_walker_agree)
+{
+	struct pt_cfg cfg = { 4, 0x7, 48, 48, 0 };
+	struct pt_domain d;
+
+	make_unit("");
+	ck_assert_int_eq(vtd_ss_pt_ops.init(&d, pm, &cfg), 0);
+	/* root 0x100000 -> context table 0x101000; devfn 0x10 -> domain */
+	pm_st64_le(pm, 0x100000, 0x101000 | VTD_ROOT0_P);
+	pm_st64_le(pm, 0x101100, d.root | VTD_CTX0_P);
+	pm_st64_le(pm, 0x101108, FIELD_PREP(VTD_CTX1_DID, 7) | VTD_AW_48);
+	wr(VTD_RTADDR, 8, 0x100000);
+	wr(VTD_GCMD, 4, VTD_GCMD_SRTP);
+	wr(VTD_GCMD, 4, VTD_GCMD_TE);
+	/* a window straddling a 1 GiB boundary */
+	random_steps(&vtd_ss_pt_ops, &d, 0x7fe00000, -1, VTD_FR_READ);
+	vtd_ss_pt_ops.destroy(&d);
+	teardown();
+}
+END_TEST
+
+/* The same with first-stage tables behind a scalable-mode PASID entry. */
+START_TEST(test_fs_builder_walker_agree)
+{
+	struct pt_cfg cfg = { 4, 0x7, 47, 48, 0 };
+	struct pt_domain d;
+
+	make_unit("mode=scalable");
+	ck_assert_int_eq(vtd_fs_pt_ops.init(&d, pm, &cfg), 0);
+	pm_st64_le(pm, 0x100000, 0x101000 | VTD_SROOT_P);
+	pm_st64_le(pm, 0x101200, 0x102000 | VTD_SCTX0_PASIDE | VTD_SCTX0_P);
+	pm_st64_le(pm, 0x102000, 0x103000 | VTD_PDE_P);
+	/* PASID 9: first stage only, DID 7 */
+	pm_st64_le(pm, 0x103000 + 64 * 9,
+		   FIELD_PREP(VTD_PTE0_PGTT, VTD_PGTT_FS) | VTD_PTE0_P);
+	pm_st64_le(pm, 0x103000 + 64 * 9 + 8, 7);
+	pm_st64_le(pm, 0x103000 + 64 * 9 + 16, d.root);
+	wr(VTD_RTADDR, 8, 0x100000 | FIELD_PREP(VTD_RTADDR_TTM, 1));
+	wr(VTD_GCMD, 4, VTD_GCMD_SRTP);
+	wr(VTD_GCMD, 4, VTD_GCMD_TE);
+	random_steps(&vtd_fs_pt_ops, &d, 0x7fe00000, 9, VTD_SFR_FS_NOT_PRESENT);
+	vtd_fs_pt_ops.destroy(&d);
 	teardown();
 }
 END_TEST
@@ -331,6 +388,7 @@ int main(void)
 	tcase_add_test(tc, test_queue_wraps);
 	tcase_add_test(tc, test_reset);
 	tcase_add_test(tc, test_builder_walker_agree);
+	tcase_add_test(tc, test_fs_builder_walker_agree);
 	tcase_add_test(tc, test_strict_catches_missing_invalidation);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
