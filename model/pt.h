@@ -79,7 +79,18 @@ struct pt_domain {
  *         were mapped and are not any more (holes count nothing).
  * @iova_to_phys: the output address of @iova and the size of the page
  *                mapping it; -ENOENT when not mapped.
+ * @read_and_clear_dirty: for every leaf in [@iova, @iova + @len) whose
+ *                        hardware dirty bit is set, call @fn with the
+ *                        leaf's page (clipped to the range) and clear the
+ *                        bit unless @no_clear. The caller must then
+ *                        invalidate the IOTLB for what was cleared, as
+ *                        the unit may hold the pages cached dirty.
+ *                        Returns the number of dirty pages reported, or
+ *                        -EINVAL / -ERANGE for a bad range. NULL for a
+ *                        format without dirty tracking.
  */
+typedef void (*pt_dirty_fn)(void *ctx, uint64_t iova, uint64_t len);
+
 struct pt_ops {
 	const char *name;
 	int (*init)(struct pt_domain *d, struct pm_space *pm,
@@ -90,6 +101,9 @@ struct pt_ops {
 	uint64_t (*unmap)(struct pt_domain *d, uint64_t iova, uint64_t len);
 	int (*iova_to_phys)(struct pt_domain *d, uint64_t iova, uint64_t *pa,
 			    uint64_t *page_size);
+	int64_t (*read_and_clear_dirty)(struct pt_domain *d, uint64_t iova,
+					uint64_t len, bool no_clear,
+					pt_dirty_fn fn, void *ctx);
 };
 
 static inline unsigned int pt_level_shift(unsigned int level)

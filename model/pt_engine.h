@@ -20,6 +20,9 @@
  *   pt_fmt_leaf_attrs(e, level)       attribute bits of an existing leaf
  *   pt_fmt_mk_leaf(attrs, oa, level)  a leaf
  *   pt_fmt_leaf_oa(e, level)          output address of a leaf's page
+ *   pt_fmt_dirty_bit                  (optional #define) the leaf's
+ *                                     hardware dirty bit; enables
+ *                                     read_and_clear_dirty
  *
  * Each operation visits every table in its range once: the walk descends
  * only where the range continues, and each table's slice of the range is
@@ -379,6 +382,65 @@ static int pt_eng_iova_to_phys(struct pt_domain *d, uint64_t iova, uint64_t *pa,
 	return -ENOENT;
 }
 
+#ifdef pt_fmt_dirty_bit
+/* Report (and clear) dirty leaves of [iova, last] in one table. */
+static int64_t pt_dirty_table(struct pt_domain *d, uint8_t *table,
+			      unsigned int level, uint64_t iova, uint64_t last,
+			      bool no_clear, pt_dirty_fn fn, void *ctx)
+{
+	uint64_t size = pt_span(level);
+	int64_t n = 0;
+
+	for (;;) {
+		unsigned int idx = pt_index(iova, level);
+		uint64_t entry_last =
+			(iova | (size - 1)) < last ? (iova | (size - 1)) : last;
+		uint64_t e = pt_fmt_load(table, idx);
+
+		if (!pt_fmt_present(e, level)) {
+			/* nothing mapped here */
+		} else if (pt_fmt_is_leaf(e, level)) {
+			if (e & pt_fmt_dirty_bit) {
+				fn(ctx, iova, entry_last - iova + 1);
+				n++;
+				if (!no_clear)
+					pt_fmt_store(table, idx,
+						     e & ~pt_fmt_dirty_bit);
+			}
+		} else {
+			uint8_t *child = pt_table(d, pt_fmt_table_pa(e));
+
+			if (child)
+				n += pt_dirty_table(d, child, level - 1, iova,
+						    entry_last, no_clear, fn,
+						    ctx);
+		}
+		if (entry_last == last)
+			return n;
+		iova = entry_last + 1;
+	}
+}
+
+static int64_t pt_eng_read_and_clear_dirty(struct pt_domain *d, uint64_t iova,
+					   uint64_t len, bool no_clear,
+					   pt_dirty_fn fn, void *ctx)
+{
+	uint8_t *root = pt_table(d, d->root);
+	uint64_t last;
+	int ret = pt_check_range(d, iova, len, &last);
+
+	if (ret)
+		return ret;
+	if (!root)
+		return -EFAULT;
+	return pt_dirty_table(d, root, d->cfg.levels - 1, iova, last, no_clear,
+			      fn, ctx);
+}
+#define PT_ENG_DIRTY pt_eng_read_and_clear_dirty
+#else
+#define PT_ENG_DIRTY NULL
+#endif
+
 const struct pt_ops PT_FMT_OPS = {
 	.name = PT_FMT_NAME,
 	.init = pt_eng_init,
@@ -386,4 +448,5 @@ const struct pt_ops PT_FMT_OPS = {
 	.map = pt_eng_map,
 	.unmap = pt_eng_unmap,
 	.iova_to_phys = pt_eng_iova_to_phys,
+	.read_and_clear_dirty = PT_ENG_DIRTY,
 };

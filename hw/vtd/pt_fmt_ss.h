@@ -20,6 +20,9 @@
 /* fmt_flags */
 #define PT_FMT_VTDSS_SNP 0x1u /* set SNP in leaves (force snooping) */
 
+/* the hardware sets D on writes when the PASID entry has SSADE */
+#define pt_fmt_dirty_bit VTD_SS_D
+
 #define PT_FMT_NAME "vtd-ss"
 
 static inline int pt_fmt_check_cfg(const struct pt_cfg *cfg)
