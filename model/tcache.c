@@ -196,6 +196,13 @@ const struct tc_entry *tcache_lookup(struct tcache *tc, const void *tag,
 int tcache_insert(struct tcache *tc, const void *tag, size_t tag_len,
 		  const struct dma_xlat *xlat, uint64_t aux)
 {
+	return tcache_insert2(tc, tag, tag_len, xlat, aux, 0);
+}
+
+/** tcache_insert2() - tcache_insert() with a second unit-defined word. */
+int tcache_insert2(struct tcache *tc, const void *tag, size_t tag_len,
+		   const struct dma_xlat *xlat, uint64_t aux, uint64_t aux2)
+{
 	struct tc_entry *set, *e = NULL;
 	uint64_t hash;
 	size_t s;
@@ -223,6 +230,7 @@ int tcache_insert(struct tcache *tc, const void *tag, size_t tag_len,
 	e->tag_len = (uint8_t)tag_len;
 	e->xlat = *xlat;
 	e->aux = aux;
+	e->aux2 = aux2;
 	tc->st.inserts++;
 	return 0;
 }

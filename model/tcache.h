@@ -37,6 +37,7 @@
  * @tag_len: bytes used in @tag; 0 marks an empty way.
  * @xlat: the translation of the whole page: @xlat.out_addr is its base.
  * @aux: unit-defined (a level, a domain id, a config word ...).
+ * @aux2: more of the same (tcache_insert2()).
  */
 struct tc_entry {
 	uint64_t hash;
@@ -44,6 +45,7 @@ struct tc_entry {
 	uint8_t tag_len;
 	struct dma_xlat xlat;
 	uint64_t aux;
+	uint64_t aux2;
 };
 
 /**
@@ -89,6 +91,8 @@ const struct tc_entry *tcache_lookup(struct tcache *tc, const void *tag,
 				     size_t tag_len);
 int tcache_insert(struct tcache *tc, const void *tag, size_t tag_len,
 		  const struct dma_xlat *xlat, uint64_t aux);
+int tcache_insert2(struct tcache *tc, const void *tag, size_t tag_len,
+		   const struct dma_xlat *xlat, uint64_t aux, uint64_t aux2);
 uint64_t tcache_invalidate(struct tcache *tc, tc_pred_fn pred, void *arg);
 uint64_t tcache_flush(struct tcache *tc);
 

@@ -22,6 +22,8 @@
  *   IOTLBFS (did, pasid, level, privilege, page) first-stage
  *                              translations; aux FSPTPTR | FSPM | WPE<<2 |
  *                              EAFE<<3 | dirty<<4
+ *   IOTLBNEST (did, pasid, level, privilege, page) nested translations;
+ *                              aux as IOTLBFS; aux2 SSPTPTR | AW | SSADE<<2
  * "dirty" says the filling walk set D: a write hitting a clean entry walks
  * again, so D is set on the first write as on hardware.
  * Faults are never cached (caching is implementation-defined, vtd.md
@@ -41,6 +43,7 @@ enum vtd_tag_kind {
 	TAG_SCTX = 3,
 	TAG_PASIDC = 4,
 	TAG_IOTLBFS = 5,
+	TAG_IOTLBNEST = 6,
 };
 
 struct vtd_tag {
@@ -204,24 +207,44 @@ int vtd_pasid_get(struct vtd *v, uint16_t sid, const struct vtd_sctx *c,
 	return 0;
 }
 
+static unsigned int iotlb_tag_kind(enum vtd_iotlb_kind k)
+{
+	return k == VTD_IOTLB_SS ? TAG_IOTLB :
+	       k == VTD_IOTLB_FS ? TAG_IOTLBFS :
+				   TAG_IOTLBNEST;
+}
+
+static struct vtd_tag iotlb_tag(enum vtd_iotlb_kind k, uint16_t did,
+				uint32_t pasid, bool priv, unsigned int level,
+				uint64_t iova)
+{
+	bool fs = k != VTD_IOTLB_SS;
+
+	return mktag(iotlb_tag_kind(k), did, fs ? pasid : 0,
+		     level | (fs && priv ? 0x80 : 0), iova >> (12 + 9 * level));
+}
+
 /**
  * vtd_iotlb_lookup() - a cached translation of @iova, probing each page
- * size the unit supports.
+ * size the translation kind can have.
  * @v: the unit.
- * @fs: first-stage (tagged by PASID and privilege) or second-stage.
+ * @k: second stage (PASID-independent), first stage or nested (tagged by
+ *     PASID and privilege).
  * @did: domain.
- * @pasid: PASID (first stage only).
- * @priv: privileged request (first stage only).
+ * @pasid: PASID (first stage and nested only).
+ * @priv: privileged request (first stage and nested only).
  * @iova: input address.
  *
  * Return: the entry or NULL.
  */
-const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, bool fs, uint16_t did,
-					uint32_t pasid, bool priv,
+const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, enum vtd_iotlb_kind k,
+					uint16_t did, uint32_t pasid, bool priv,
 					uint64_t iova)
 {
-	bool big[3] = { true, fs || v->cfg.sp2m,
-			fs ? v->cfg.fs1gp : v->cfg.sp1g };
+	bool big[3] = { true, k != VTD_IOTLB_SS || v->cfg.sp2m,
+			k == VTD_IOTLB_FS ? v->cfg.fs1gp :
+			k == VTD_IOTLB_SS ? v->cfg.sp1g :
+					    v->cfg.fs1gp && v->cfg.sp1g };
 
 	for (unsigned int l = 0; l < 3; l++) {
 		struct vtd_tag t;
@@ -229,8 +252,7 @@ const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, bool fs, uint16_t did,
 
 		if (!big[l])
 			continue;
-		t = mktag(fs ? TAG_IOTLBFS : TAG_IOTLB, did, fs ? pasid : 0,
-			  l | (fs && priv ? 0x80 : 0), iova >> (12 + 9 * l));
+		t = iotlb_tag(k, did, pasid, priv, l, iova);
 		e = tcache_lookup(v->u.tc, &t, sizeof(t));
 		if (e)
 			return e;
@@ -239,16 +261,14 @@ const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, bool fs, uint16_t did,
 }
 
 /** vtd_iotlb_insert() - cache a translation made at @level. */
-void vtd_iotlb_insert(struct vtd *v, bool fs, uint16_t did, uint32_t pasid,
-		      bool priv, unsigned int level, uint64_t iova,
-		      const struct dma_xlat *x, uint64_t aux)
+void vtd_iotlb_insert(struct vtd *v, enum vtd_iotlb_kind k, uint16_t did,
+		      uint32_t pasid, bool priv, unsigned int level,
+		      uint64_t iova, const struct dma_xlat *x, uint64_t aux,
+		      uint64_t aux2)
 {
-	struct vtd_tag t = mktag(fs ? TAG_IOTLBFS : TAG_IOTLB, did,
-				 fs ? pasid : 0,
-				 level | (fs && priv ? 0x80 : 0),
-				 iova >> (12 + 9 * level));
+	struct vtd_tag t = iotlb_tag(k, did, pasid, priv, level, iova);
 
-	tcache_insert(v->u.tc, &t, sizeof(t), x, aux);
+	tcache_insert2(v->u.tc, &t, sizeof(t), x, aux, aux2);
 }
 
 /* ---- strict mode -------------------------------------------------------- */
@@ -274,11 +294,18 @@ static bool rewalk_iotlb(struct vtd *v, const struct vtd_tag *t,
 		struct vtd_pasid_cfg p = { .fsptptr = e->aux & ~0xfffULL,
 					   .fspm = (uint8_t)(e->aux & 0x3),
 					   .wpe = e->aux >> 2 & 1,
-					   .eafe = e->aux >> 3 & 1 };
+					   .eafe = e->aux >> 3 & 1,
+					   .ssptptr = e->aux2 & ~0xfffULL,
+					   .aw = (uint8_t)(e->aux2 & 0x3),
+					   .ssade = e->aux2 >> 2 & 1,
+					   .did = t->id };
 
 		rq.access = (t->level & 0x80) ? DMA_ACC_PRIV : 0;
-		if (vtd_walk_fs(v->u.mem, &quiet, &v->cfg, &p, &rq, fresh,
-				&level, &f))
+		if (t->kind == TAG_IOTLBFS ?
+			    vtd_walk_fs(v->u.mem, &quiet, &v->cfg, v->ecap, &p,
+					NULL, &rq, fresh, &level, &f) :
+			    vtd_walk_nested(v->u.mem, &quiet, &v->cfg, v->ecap,
+					    &p, &rq, fresh, &level, &f))
 			return false;
 	}
 	return level == (t->level & 0x7fu);
@@ -329,7 +356,7 @@ static void vtd_describe(void *ctx, const struct tc_entry *e, char *buf,
 	static const char *const kinds[] = {
 		[TAG_CTX] = "context",	    [TAG_IOTLB] = "iotlb",
 		[TAG_SCTX] = "sm-context",  [TAG_PASIDC] = "pasid-cache",
-		[TAG_IOTLBFS] = "iotlb-fs",
+		[TAG_IOTLBFS] = "iotlb-fs", [TAG_IOTLBNEST] = "iotlb-nested",
 	};
 	struct vtd_tag t;
 
@@ -502,7 +529,7 @@ uint64_t vtd_inval_iotlb(struct vtd *v, unsigned int gran, uint16_t did,
 	struct inval ss = { .kinds = 1u << TAG_IOTLB,
 			    .gran = gran,
 			    .did = did };
-	struct inval fs = { .kinds = 1u << TAG_IOTLBFS,
+	struct inval fs = { .kinds = 1u << TAG_IOTLBFS | 1u << TAG_IOTLBNEST,
 			    .gran = gran == VTD_INV_GLOBAL ? gran :
 							     VTD_INV_DOMAIN,
 			    .did = did };
@@ -523,7 +550,7 @@ uint64_t vtd_inval_iotlb(struct vtd *v, unsigned int gran, uint16_t did,
 uint64_t vtd_inval_piotlb(struct vtd *v, uint16_t did, uint32_t pasid,
 			  bool page, uint64_t addr, unsigned int am)
 {
-	struct inval in = { .kinds = 1u << TAG_IOTLBFS,
+	struct inval in = { .kinds = 1u << TAG_IOTLBFS | 1u << TAG_IOTLBNEST,
 			    .gran = VTD_INV_DOMAIN,
 			    .did = did,
 			    .by_pasid = true,

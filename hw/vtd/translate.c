@@ -62,6 +62,10 @@ static const char *const fault_names[] = {
 	[VTD_SFR_FS_NOT_PRESENT] = "FS_NOT_PRESENT",
 	[VTD_SFR_FS_RSVD] = "FS_RESERVED",
 	[VTD_SFR_FSPTPTR_FETCH] = "FSPTPTR_FETCH_ERROR",
+	[VTD_SFR_NEST_FS_BEYOND_AW] = "NESTED_FS_BEYOND_AW",
+	[VTD_SFR_NEST_PML4_READ] = "NESTED_PML4_READ_DENIED",
+	[VTD_SFR_NEST_FS_READ] = "NESTED_FS_READ_DENIED",
+	[VTD_SFR_NEST_FS_WRITE] = "NESTED_FS_WRITE_DENIED",
 	[VTD_SFR_SS_FETCH] = "SM_SS_FETCH_ERROR",
 	[VTD_SFR_SS_RSVD] = "SM_SS_RESERVED",
 	[VTD_SFR_SSPTPTR_INVALID] = "SSPTPTR_INVALID",
@@ -166,7 +170,7 @@ static bool translate_ss(struct vtd *v, const struct dma_req *req,
 	const struct tc_entry *e;
 	unsigned int level, why;
 
-	e = vtd_iotlb_lookup(v, false, c->did, 0, false, req->addr);
+	e = vtd_iotlb_lookup(v, VTD_IOTLB_SS, c->did, 0, false, req->addr);
 	/* A write through an entry cached clean walks again to set D
 	 * (with SSADE), as a TLB does. */
 	if (e && c->ssade && (req->access & DMA_ACC_WRITE) &&
@@ -187,10 +191,11 @@ static bool translate_ss(struct vtd *v, const struct dma_req *req,
 		return false;
 	}
 	vtd_iotlb_insert(
-		v, false, c->did, 0, false, level, req->addr, x,
+		v, VTD_IOTLB_SS, c->did, 0, false, level, req->addr, x,
 		c->ssptptr | c->aw | (uint64_t)c->ssade << 2 |
 			(uint64_t)c->scalable << 3 |
-			((req->access & DMA_ACC_WRITE) ? VTD_AUX_DIRTY : 0));
+			((req->access & DMA_ACC_WRITE) ? VTD_AUX_DIRTY : 0),
+		0);
 	return true;
 }
 
@@ -240,6 +245,7 @@ static void translate_legacy(struct vtd *v, const struct dma_req *req,
 
 /* ---- scalable ----------------------------------------------------------- */
 
+/* First-stage or nested translation of @req, through the IOTLB. */
 static bool translate_fs(struct vtd *v, const struct dma_req *req,
 			 const struct vtd_pasid_cfg *p, uint32_t pasid,
 			 struct dma_xlat *x, struct dma_result *res)
@@ -248,11 +254,14 @@ static bool translate_fs(struct vtd *v, const struct dma_req *req,
 			       .access = req->access,
 			       .update_ad = true };
 	struct vtd_walk_fault f = { .fpd_known = true, .fpd = p->fpd };
+	enum vtd_iotlb_kind k = p->pgtt == VTD_PGTT_NESTED ? VTD_IOTLB_NESTED :
+							     VTD_IOTLB_FS;
 	bool priv = req->access & DMA_ACC_PRIV;
 	const struct tc_entry *e;
 	unsigned int level, why;
+	int ret;
 
-	e = vtd_iotlb_lookup(v, true, p->did, pasid, priv, req->addr);
+	e = vtd_iotlb_lookup(v, k, p->did, pasid, priv, req->addr);
 	/* A write through an entry cached clean walks again to set D. */
 	if (e && (req->access & DMA_ACC_WRITE) && !(e->aux & VTD_AUX_DIRTY))
 		e = NULL;
@@ -265,16 +274,22 @@ static bool translate_fs(struct vtd *v, const struct dma_req *req,
 		}
 		return true;
 	}
-	if (vtd_walk_fs(v->u.mem, &v->u.trace, &v->cfg, p, &rq, x, &level,
-			&f)) {
+	if (k == VTD_IOTLB_NESTED)
+		ret = vtd_walk_nested(v->u.mem, &v->u.trace, &v->cfg, v->ecap,
+				      p, &rq, x, &level, &f);
+	else
+		ret = vtd_walk_fs(v->u.mem, &v->u.trace, &v->cfg, v->ecap, p,
+				  NULL, &rq, x, &level, &f);
+	if (ret) {
 		report(v, req, res, &f);
 		return false;
 	}
 	vtd_iotlb_insert(
-		v, true, p->did, pasid, priv, level, req->addr, x,
+		v, k, p->did, pasid, priv, level, req->addr, x,
 		p->fsptptr | p->fspm | (uint64_t)p->wpe << 2 |
 			(uint64_t)p->eafe << 3 |
-			((req->access & DMA_ACC_WRITE) ? VTD_AUX_DIRTY : 0));
+			((req->access & DMA_ACC_WRITE) ? VTD_AUX_DIRTY : 0),
+		p->ssptptr | p->aw | (uint64_t)p->ssade << 2);
 	return true;
 }
 
@@ -306,7 +321,8 @@ static void translate_scalable(struct vtd *v, const struct dma_req *req,
 		fail(v, req, res, VTD_SFR_EXEC_NOT_ENABLED, p.fpd);
 		return;
 	}
-	if ((req->access & DMA_ACC_PRIV) && !p.sre && p.pgtt == VTD_PGTT_FS) {
+	if ((req->access & DMA_ACC_PRIV) && !p.sre &&
+	    (p.pgtt == VTD_PGTT_FS || p.pgtt == VTD_PGTT_NESTED)) {
 		fail(v, req, res, VTD_SFR_SUPERVISOR_NOT_ENABLED, p.fpd);
 		return;
 	}
@@ -332,7 +348,7 @@ static void translate_scalable(struct vtd *v, const struct dma_req *req,
 			return;
 		break;
 	}
-	default: /* VTD_PGTT_FS; anything else failed validation */
+	default: /* FS or nested; anything else failed validation */
 		if (!translate_fs(v, req, &p, pasid, &x, res))
 			return;
 		break;

@@ -73,7 +73,8 @@ static uint64_t make_ecap(const struct vtd_config *c)
 		ecap |= VTD_ECAP_SMTS | VTD_ECAP_PASID |
 			FIELD_PREP(VTD_ECAP_PSS, 19) | VTD_ECAP_SRS |
 			VTD_ECAP_SSTS | VTD_ECAP_FSTS | VTD_ECAP_SMPWCS |
-			VTD_ECAP_RPS | (c->slads ? VTD_ECAP_SSADS : 0);
+			VTD_ECAP_RPS | (c->slads ? VTD_ECAP_SSADS : 0) |
+			(c->nest ? VTD_ECAP_NEST : 0);
 	return ecap;
 }
 
@@ -112,15 +113,14 @@ static int parse_options(struct sim_opts *o, struct vtd_config *c,
 		return sim_errf(err,
 				"option aw=%" PRIu64 ": expected 39, 48 or 57",
 				aw);
-	if (nest)
-		return sim_errf(
-			err,
-			"nest=1: nested translation is not modelled yet (see docs/vtd.md)");
+	if (mode == 0 && nest)
+		return sim_errf(err, "nest applies to mode=scalable");
 	if (mode == 0 && slads)
 		return sim_errf(err, "slads applies to mode=scalable");
 	c->scalable = mode == 1;
 	c->fs1gp = fl1gp;
 	c->slads = slads;
+	c->nest = nest;
 	c->aw_bits = (unsigned int)aw;
 	c->haw = (unsigned int)haw;
 	c->nfr = (unsigned int)nfr;
@@ -454,7 +454,7 @@ const struct sim_unit_ops vtd_unit_ops = {
 	.kind = "vtd",
 	.summary = "Intel VT-d remapping unit (legacy and scalable mode)",
 	.options =
-		"mode=legacy|scalable aw=39|48|57 haw=N nfr=N cm=0|1 pt=0|1 sslps=0-3 fl1gp=0|1 slads=0|1",
+		"mode=legacy|scalable aw=39|48|57 haw=N nfr=N cm=0|1 pt=0|1 sslps=0-3 fl1gp=0|1 slads=0|1 nest=0|1",
 	.create = vtd_create,
 	.destroy = vtd_destroy,
 	.reset = vtd_reset,

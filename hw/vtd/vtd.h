@@ -73,6 +73,10 @@ enum vtd_sm_fault_reason {
 	VTD_SFR_FS_NOT_PRESENT = 0x71,
 	VTD_SFR_FS_RSVD = 0x72,
 	VTD_SFR_FSPTPTR_FETCH = 0x73,
+	VTD_SFR_NEST_FS_BEYOND_AW = 0x74,
+	VTD_SFR_NEST_PML4_READ = 0x75,
+	VTD_SFR_NEST_FS_READ = 0x76,
+	VTD_SFR_NEST_FS_WRITE = 0x77,
 	VTD_SFR_SS_FETCH = 0x78,
 	VTD_SFR_SS_RSVD = 0x7a,
 	VTD_SFR_SSPTPTR_INVALID = 0x7b,
@@ -102,6 +106,7 @@ struct vtd_config {
 	bool scalable; /* mode=scalable */
 	bool fs1gp; /* CAP.FS1GP: first-stage 1 GiB pages */
 	bool slads; /* ECAP.SSADS: second-stage A/D */
+	bool nest; /* ECAP.NEST: nested translation */
 };
 
 /**
@@ -228,9 +233,15 @@ int vtd_walk_pasid(struct pm_space *pm, struct trace *tr,
 		   const struct vtd_sctx *c, uint32_t pasid,
 		   struct vtd_pasid_cfg *p, struct vtd_walk_fault *f);
 int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
-		const struct vtd_config *cfg, const struct vtd_pasid_cfg *p,
+		const struct vtd_config *cfg, uint64_t ecap,
+		const struct vtd_pasid_cfg *p, const struct vtd_ctx *nest,
 		const struct vtd_wreq *rq, struct dma_xlat *x,
 		unsigned int *level, struct vtd_walk_fault *f);
+int vtd_walk_nested(struct pm_space *pm, struct trace *tr,
+		    const struct vtd_config *cfg, uint64_t ecap,
+		    const struct vtd_pasid_cfg *p, const struct vtd_wreq *rq,
+		    struct dma_xlat *x, unsigned int *level,
+		    struct vtd_walk_fault *f);
 
 /* translate.c */
 void vtd_translate(struct sim_unit *u, const struct dma_req *req,
@@ -245,12 +256,18 @@ int vtd_sctx_get(struct vtd *v, uint16_t sid, struct vtd_sctx *c,
 int vtd_pasid_get(struct vtd *v, uint16_t sid, const struct vtd_sctx *c,
 		  uint32_t pasid, struct vtd_pasid_cfg *p,
 		  struct vtd_walk_fault *f);
-const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, bool fs, uint16_t did,
-					uint32_t pasid, bool priv,
+enum vtd_iotlb_kind {
+	VTD_IOTLB_SS, /* second stage: PASID-independent */
+	VTD_IOTLB_FS, /* first stage: by PASID and privilege */
+	VTD_IOTLB_NESTED, /* both stages: by PASID and privilege */
+};
+const struct tc_entry *vtd_iotlb_lookup(struct vtd *v, enum vtd_iotlb_kind k,
+					uint16_t did, uint32_t pasid, bool priv,
 					uint64_t iova);
-void vtd_iotlb_insert(struct vtd *v, bool fs, uint16_t did, uint32_t pasid,
-		      bool priv, unsigned int level, uint64_t iova,
-		      const struct dma_xlat *x, uint64_t aux);
+void vtd_iotlb_insert(struct vtd *v, enum vtd_iotlb_kind k, uint16_t did,
+		      uint32_t pasid, bool priv, unsigned int level,
+		      uint64_t iova, const struct dma_xlat *x, uint64_t aux,
+		      uint64_t aux2);
 uint64_t vtd_inval_context(struct vtd *v, unsigned int gran, uint16_t did,
 			   uint16_t sid, unsigned int fm);
 uint64_t vtd_inval_iotlb(struct vtd *v, unsigned int gran, uint16_t did,

@@ -412,10 +412,14 @@ static bool pasid_entry_valid(const struct vtd_config *cfg, uint64_t cap,
 		if (!(ecap & VTD_ECAP_PT))
 			return false;
 		break;
+	case VTD_PGTT_NESTED:
+		if (!(ecap & VTD_ECAP_NEST) || !(cfg->sagaw & (1u << p->aw)))
+			return false;
+		break;
 	default:
-		return false; /* nested is not modelled (ECAP.NEST = 0) */
+		return false;
 	}
-	if (p->pgtt == VTD_PGTT_FS &&
+	if ((p->pgtt == VTD_PGTT_FS || p->pgtt == VTD_PGTT_NESTED) &&
 	    (p->fspm > 1 || (p->fspm == 1 && !(cap & VTD_CAP_FS5LP))))
 		return false;
 	if (p->ssade && !(ecap & VTD_ECAP_SSADS))
@@ -558,23 +562,56 @@ static void fs_update_ad(struct pm_space *pm, uint64_t pa, uint64_t e,
 		pm_st64_le(pm, pa, n);
 }
 
+/*
+ * Nested translation: a first-stage table address is a guest-physical
+ * address, translated by the second stage (read access). Faults of that
+ * translation get the nested reasons (Linux dmar.c's strings): beyond the
+ * width 0x74, no read permission 0x75 for the FS-PML4 table and 0x76
+ * below; fetch errors and reserved bits keep their second-stage codes.
+ */
+static int nest_table(struct pm_space *pm, struct trace *tr,
+		      const struct vtd_config *cfg, uint64_t ecap,
+		      const struct vtd_ctx *ss, uint64_t gpa, bool top,
+		      bool update_ad, struct dma_xlat *sx,
+		      struct vtd_walk_fault *f)
+{
+	struct vtd_wreq rq = { .iova = gpa,
+			       .access = DMA_ACC_READ,
+			       .update_ad = update_ad };
+	unsigned int level;
+
+	if (!vtd_walk_ss(pm, tr, cfg, ecap, ss, &rq, sx, &level, f))
+		return 0;
+	if (f->reason == VTD_SFR_ADDR_BEYOND_AW)
+		f->reason = VTD_SFR_NEST_FS_BEYOND_AW;
+	else if (f->reason == VTD_SFR_READ)
+		f->reason = top ? VTD_SFR_NEST_PML4_READ : VTD_SFR_NEST_FS_READ;
+	return -EFAULT;
+}
+
 /**
  * vtd_walk_fs() - a first-stage walk (spec 3.6, x86-64 paging): 4 or 5
  * levels per FSPM, canonical check, P, U/S, R/W with supervisor writes
- * following WPE, XD, reserved bits, and the A (EA) / D updates.
+ * following WPE, XD, reserved bits, and the A (EA) / D updates. With
+ * @nest (PGTT 011) every table address is translated by the second stage
+ * first, and an A/D update needs write permission there (0x77).
  * @pm: memory.
  * @tr: trace.
  * @cfg: unit configuration.
+ * @ecap: ECAP.
  * @p: the PASID entry (FSPTPTR, FSPM, WPE, EAFE).
+ * @nest: the second stage for nested translation, or NULL.
  * @rq: the request; DMA_ACC_PRIV marks a supervisor request.
- * @x: the translation; perm holds what this request's privilege may do.
+ * @x: the translation (of the guest-physical page when nested); perm holds
+ *     what this request's privilege may do.
  * @level: the leaf's level.
  * @f: the fault.
  *
  * Return: 0 or -EFAULT.
  */
 int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
-		const struct vtd_config *cfg, const struct vtd_pasid_cfg *p,
+		const struct vtd_config *cfg, uint64_t ecap,
+		const struct vtd_pasid_cfg *p, const struct vtd_ctx *nest,
 		const struct vtd_wreq *rq, struct dma_xlat *x,
 		unsigned int *level, struct vtd_walk_fault *f)
 {
@@ -583,6 +620,7 @@ int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
 	bool write = rq->access & DMA_ACC_WRITE;
 	bool rw = true, us = true, xd = false;
 	uint64_t table = p->fsptptr;
+	struct dma_xlat sx = { .perm = DMA_ACC_READ | DMA_ACC_WRITE };
 
 	if (!canonical(rq->iova, 12 + 9 * levels)) {
 		trace_fetch(tr, "input-address", rq->iova, NULL, 0,
@@ -592,9 +630,15 @@ int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
 	}
 	for (unsigned int l = levels; l-- > 0;) {
 		unsigned int shift = 12 + 9 * l;
-		uint64_t pa = table + 8 * ((rq->iova >> shift) & 0x1ff), e;
+		uint64_t pa, e;
 		bool leaf, w_ok;
 
+		if (nest && nest_table(pm, tr, cfg, ecap, nest, table,
+				       l == levels - 1, rq->update_ad, &sx, f))
+			return -EFAULT;
+		if (nest)
+			table = sx.out_addr + (table & (sx.page_size - 1));
+		pa = table + 8 * ((rq->iova >> shift) & 0x1ff);
 		if (pm_ld64_le(pm, pa, &e)) {
 			trace_fetch(tr, "fs-entry", pa, NULL, 0,
 				    "fault: fetch error", "level=%u", l + 1);
@@ -642,6 +686,15 @@ int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
 			l + 1, (unsigned int)(e >> 1 & 1),
 			(unsigned int)(e >> 2 & 1), (unsigned int)(e >> 7 & 1),
 			(unsigned int)(e >> 63), e & VTD_FS_ADDR);
+		if (rq->update_ad &&
+		    (!(e & VTD_FS_A) || (leaf && write && !(e & VTD_FS_D))) &&
+		    !(sx.perm & DMA_ACC_WRITE)) {
+			/* the A/D write lands in a read-only guest page */
+			trace_fetch(tr, "fs-entry", pa, &e, 1,
+				    "fault: A/D update not writable",
+				    "level=%u", l + 1);
+			return fault(f, VTD_SFR_NEST_FS_WRITE, pa);
+		}
 		if (rq->update_ad)
 			fs_update_ad(pm, pa, e, leaf, write, p->eafe);
 		if (!leaf) {
@@ -656,4 +709,56 @@ int vtd_walk_fs(struct pm_space *pm, struct trace *tr,
 		return 0;
 	}
 	return fault(f, VTD_SFR_FS_FETCH, table); /* not reached */
+}
+
+/**
+ * vtd_walk_nested() - nested translation (PGTT 011): the first-stage walk
+ * with every table address translated by the second stage, then the
+ * first stage's output (a guest-physical address) translated by the
+ * second stage with the request's access, under the second-stage fault
+ * codes. The page is the smaller of the two; rights are the AND.
+ * @pm: memory.
+ * @tr: trace.
+ * @cfg: unit configuration.
+ * @ecap: ECAP.
+ * @p: the PASID entry (both stages).
+ * @rq: the request.
+ * @x: the translation of the request's page (out_addr = page base).
+ * @level: the level whose size that page has.
+ * @f: the fault.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int vtd_walk_nested(struct pm_space *pm, struct trace *tr,
+		    const struct vtd_config *cfg, uint64_t ecap,
+		    const struct vtd_pasid_cfg *p, const struct vtd_wreq *rq,
+		    struct dma_xlat *x, unsigned int *level,
+		    struct vtd_walk_fault *f)
+{
+	struct vtd_ctx ss = { .ssptptr = p->ssptptr,
+			      .did = p->did,
+			      .aw = p->aw,
+			      .scalable = true,
+			      .ssade = p->ssade };
+	struct vtd_wreq out = { .access = rq->access &
+					  (DMA_ACC_READ | DMA_ACC_WRITE),
+				.update_ad = rq->update_ad };
+	struct dma_xlat fx, sx;
+	unsigned int fl, sl;
+	uint64_t gpa, hpa, size;
+
+	if (vtd_walk_fs(pm, tr, cfg, ecap, p, &ss, rq, &fx, &fl, f))
+		return -EFAULT;
+	gpa = fx.out_addr + (rq->iova & (fx.page_size - 1));
+	out.iova = gpa;
+	if (vtd_walk_ss(pm, tr, cfg, ecap, &ss, &out, &sx, &sl, f))
+		return -EFAULT;
+	hpa = sx.out_addr + (gpa & (sx.page_size - 1));
+	size = fx.page_size < sx.page_size ? fx.page_size : sx.page_size;
+	x->page_size = size;
+	x->out_addr = hpa & ~(size - 1);
+	x->perm = (fx.perm & ~(DMA_ACC_READ | DMA_ACC_WRITE)) |
+		  (fx.perm & sx.perm & (DMA_ACC_READ | DMA_ACC_WRITE));
+	*level = fl < sl ? fl : sl;
+	return 0;
 }

@@ -79,15 +79,15 @@ static void run_op(struct sim_unit *u, struct pm_space *pm, const uint8_t *a)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sim_opts opts = { 0 };
-	char mode[] = "mode=scalable", slads[] = "slads=1";
-	char *argv[] = { mode, slads };
+	char mode[] = "mode=scalable", slads[] = "slads=1", nest[] = "nest=1";
+	char *argv[] = { mode, slads, nest };
 	struct sim_unit *u;
 	struct pm_space *pm;
 	struct sim_err err;
 
 	if (pm_create(24, &pm))
 		return 0;
-	if (size && (data[0] & 0x80) && sim_opts_parse(&opts, 2, argv, &err)) {
+	if (size && (data[0] & 0x80) && sim_opts_parse(&opts, 3, argv, &err)) {
 		pm_destroy(pm);
 		return 0;
 	}

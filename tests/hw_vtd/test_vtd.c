@@ -98,7 +98,7 @@ START_TEST(test_options)
 	ck_assert_int_eq(pm_create(40, &pm), 0);
 	sim_opts_parse(&o, 1, argv1, &err);
 	ck_assert_int_eq(vtd_unit_ops.create(pm, &o, &x, &err), -EINVAL);
-	ck_assert_ptr_nonnull(strstr(err.msg, "not modelled yet"));
+	ck_assert_str_eq(err.msg, "nest applies to mode=scalable");
 	sim_opts_parse(&o, 1, argv2, &err);
 	ck_assert_int_eq(vtd_unit_ops.create(pm, &o, &x, &err), -EINVAL);
 	ck_assert_str_eq(err.msg, "option aw=40: expected 39, 48 or 57");
