@@ -385,9 +385,12 @@ int vtd_domain_free(struct vtd_domain *dom)
 {
 	struct vtd_drv *drv = dom->drv;
 
-	if (dom->natt)
+	if (dom->natt || dom->nested_users)
 		return -EBUSY;
-	dom->ops->destroy(&dom->pt);
+	if (dom->parent)
+		dom->parent->nested_users--;
+	else
+		dom->ops->destroy(&dom->pt);
 	drv->did_used[dom->did / 8] &= (uint8_t) ~(1u << (dom->did % 8));
 	free(dom);
 	return 0;
@@ -401,6 +404,15 @@ static int flush_range(struct vtd_domain *dom, uint64_t iova, uint64_t len,
 
 	if (dom->kind == VTD_DOMAIN_SS) {
 		qi_iotlb(drv, dom->did, iova, len);
+		/* nested translations built on this second stage are cached
+		 * under the nested domains' ids: a domain-selective IOTLB
+		 * invalidation of each drops them (vtd.md 4.3) */
+		for (size_t i = 0; dom->nested_users && i < drv->natt; i++)
+			if (drv->att[i].dom->parent == dom)
+				qi_put(drv,
+				       QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) |
+					       QI_DID(drv->att[i].dom->did),
+				       0);
 	} else {
 		for (unsigned int i = 0; i < dom->natt; i++)
 			qi_piotlb(drv, dom->did,
@@ -427,7 +439,11 @@ static int flush_range(struct vtd_domain *dom, uint64_t iova, uint64_t len,
 int vtd_domain_map(struct vtd_domain *dom, uint64_t iova, uint64_t pa,
 		   uint64_t len, unsigned int prot)
 {
-	int ret = dom->ops->map(&dom->pt, iova, pa, len, prot);
+	int ret;
+
+	if (dom->kind == VTD_DOMAIN_NESTED)
+		return -EINVAL; /* the user owns its first stage */
+	ret = dom->ops->map(&dom->pt, iova, pa, len, prot);
 
 	if (ret || !(dom->drv->cap & VTD_CAP_CM) || !dom->natt)
 		return ret;
@@ -445,7 +461,11 @@ int vtd_domain_map(struct vtd_domain *dom, uint64_t iova, uint64_t pa,
  */
 uint64_t vtd_domain_unmap(struct vtd_domain *dom, uint64_t iova, uint64_t len)
 {
-	uint64_t n = dom->ops->unmap(&dom->pt, iova, len);
+	uint64_t n;
+
+	if (dom->kind == VTD_DOMAIN_NESTED)
+		return 0;
+	n = dom->ops->unmap(&dom->pt, iova, len);
 
 	if (n && dom->natt)
 		flush_range(dom, iova, len, false);
@@ -473,7 +493,8 @@ int64_t vtd_domain_read_and_clear_dirty(struct vtd_domain *dom, uint64_t iova,
 {
 	int64_t n;
 
-	if (!(dom->flags & VTD_DOMAIN_DIRTY) || !dom->ops->read_and_clear_dirty)
+	if (!(dom->flags & VTD_DOMAIN_DIRTY) || !dom->ops ||
+	    !dom->ops->read_and_clear_dirty)
 		return -EOPNOTSUPP;
 	n = dom->ops->read_and_clear_dirty(&dom->pt, iova, len, no_clear, fn,
 					   ctx);
@@ -634,7 +655,7 @@ static void pasid_flush(struct vtd_drv *drv, struct vtd_domain *dom,
 {
 	qi_put(drv, QI_TYPE_PC | QI_G(1) | QI_DID(dom->did) | QI_PASID(pasid),
 	       0);
-	if (dom->kind == VTD_DOMAIN_FS)
+	if (dom->kind != VTD_DOMAIN_SS)
 		qi_piotlb(drv, dom->did, pasid, 0, 0, false);
 	else
 		qi_put(drv,
@@ -665,6 +686,25 @@ static int attach_scalable(struct vtd_domain *dom, uint16_t sid, uint32_t pasid,
 	if (dom->kind == VTD_DOMAIN_FS) {
 		st_le64(pe + 16, dom->pt.root); /* FSPM 0: 4-level */
 		w0 = FIELD_PREP(VTD_PTE0_PGTT, VTD_PGTT_FS);
+	} else if (dom->kind == VTD_DOMAIN_NESTED) {
+		struct vtd_domain *ss = dom->parent;
+
+		/* the user's first stage (a guest-physical pointer and its
+		 * flags) over the parent's second stage */
+		st_le64(pe + 16,
+			dom->s1.pgtbl_addr |
+				FIELD_PREP(VTD_PTE2_FSPM,
+					   dom->s1.addr_width == 57) |
+				((dom->s1.flags & VTD_S1_SRE) ? VTD_PTE2_SRE :
+								0) |
+				((dom->s1.flags & VTD_S1_WPE) ? VTD_PTE2_WPE :
+								0) |
+				((dom->s1.flags & VTD_S1_EAFE) ? VTD_PTE2_EAFE :
+								 0));
+		w0 = ss->pt.root |
+		     FIELD_PREP(VTD_PTE0_AW, ss->pt.cfg.levels - 2) |
+		     FIELD_PREP(VTD_PTE0_PGTT, VTD_PGTT_NESTED) |
+		     ((ss->flags & VTD_DOMAIN_DIRTY) ? VTD_PTE0_SSADE : 0);
 	} else {
 		w0 = dom->pt.root |
 		     FIELD_PREP(VTD_PTE0_AW, dom->pt.cfg.levels - 2) |
@@ -830,4 +870,89 @@ int vtd_s1_inval_to_desc(const struct vtd_s1_inval *inv, uint16_t did,
 	qw[1] = (inv->addr & ~((0x1000ULL << am) - 1)) |
 		((inv->flags & VTD_S1_INV_LEAF) ? QI_IH : 0) | (uint64_t)am;
 	return 0;
+}
+
+/**
+ * vtd_nested_alloc() - a nested domain: the user's first-stage tables
+ * (guest-physical, @s1) over the second-stage domain @parent. It gets its
+ * own domain id; translations it makes are cached under that id.
+ * @parent: a second-stage domain of a scalable-mode driver.
+ * @s1: checked with vtd_s1_validate().
+ * @out: the domain.
+ *
+ * Return: 0, -EINVAL (parent not a second stage), the errors of
+ * vtd_s1_validate(), -ENOSPC, -ENOMEM.
+ */
+int vtd_nested_alloc(struct vtd_domain *parent, const struct vtd_s1_data *s1,
+		     struct vtd_domain **out)
+{
+	struct vtd_drv *drv = parent->drv;
+	struct vtd_domain *dom;
+	int ret;
+
+	*out = NULL;
+	if (parent->kind != VTD_DOMAIN_SS)
+		return -EINVAL;
+	ret = vtd_s1_validate(drv->cap, drv->ecap, s1);
+	if (ret)
+		return ret;
+	if (!drv->scalable)
+		return -EOPNOTSUPP;
+	dom = calloc(1, sizeof(*dom));
+	if (!dom)
+		return -ENOMEM;
+	ret = did_alloc(drv, &dom->did);
+	if (ret) {
+		free(dom);
+		return ret;
+	}
+	dom->drv = drv;
+	dom->kind = VTD_DOMAIN_NESTED;
+	dom->parent = parent;
+	dom->s1 = *s1;
+	parent->nested_users++;
+	*out = dom;
+	return 0;
+}
+
+/**
+ * vtd_nested_invalidate() - carry out a nested domain's invalidation
+ * requests (IOMMU_HWPT_INVALIDATE), each for every PASID the domain is
+ * attached with, stopping at the first bad one.
+ * @dom: a nested domain.
+ * @inv: the requests.
+ * @n: how many.
+ * @done: how many were carried out (iommufd reports it back).
+ *
+ * Return: 0, -EINVAL (not a nested domain), the errors of
+ * vtd_s1_inval_to_desc(), -EIO.
+ */
+int vtd_nested_invalidate(struct vtd_domain *dom,
+			  const struct vtd_s1_inval *inv, unsigned int n,
+			  unsigned int *done)
+{
+	struct vtd_drv *drv = dom->drv;
+	uint64_t qw[4];
+	int ret = 0;
+
+	*done = 0;
+	if (dom->kind != VTD_DOMAIN_NESTED)
+		return -EINVAL;
+	for (unsigned int i = 0; i < n; i++) {
+		ret = vtd_s1_inval_to_desc(&inv[i], dom->did, 0, mamv(drv), qw);
+		if (ret)
+			break;
+		for (unsigned int a = 0; a < dom->natt; a++) {
+			uint32_t pasid = dom->att[a].pasid == VTD_NO_PASID ?
+						 0 :
+						 dom->att[a].pasid;
+
+			qi_put(drv, qw[0] | QI_PASID(pasid), qw[1]);
+		}
+		ret = qi_flush(drv);
+		if (ret)
+			break;
+		(*done)++;
+	}
+	return ret;
 }

@@ -33,10 +33,31 @@ struct vtd_drv;
 enum vtd_domain_kind {
 	VTD_DOMAIN_SS, /* second stage (legacy context or PGTT 010) */
 	VTD_DOMAIN_FS, /* first stage (scalable, PGTT 001) */
+	VTD_DOMAIN_NESTED, /* user first stage on a second-stage parent */
 };
 
 /* Domain flags */
 #define VTD_DOMAIN_DIRTY 0x1u /* second stage with A/D (ECAP.SSADS) */
+
+/* First-stage data of a nested domain (struct iommu_hwpt_vtd_s1). */
+#define VTD_S1_SRE 0x1u
+#define VTD_S1_EAFE 0x2u
+#define VTD_S1_WPE 0x4u
+struct vtd_s1_data {
+	uint64_t flags;
+	uint64_t pgtbl_addr;
+	uint32_t addr_width;
+	uint32_t reserved;
+};
+
+/* A nested domain's invalidation request (iommu_hwpt_vtd_s1_invalidate). */
+#define VTD_S1_INV_LEAF 0x1u
+struct vtd_s1_inval {
+	uint64_t addr;
+	uint64_t npages;
+	uint32_t flags;
+	uint32_t reserved;
+};
 
 struct vtd_attach {
 	uint16_t sid;
@@ -58,6 +79,9 @@ struct vtd_domain {
 	struct vtd_drv *drv;
 	uint16_t did;
 	enum vtd_domain_kind kind;
+	struct vtd_domain *parent; /* nested: the second stage */
+	struct vtd_s1_data s1; /* nested: the user's first stage */
+	unsigned int nested_users; /* parent: nested domains on it */
 	unsigned int flags;
 	const struct pt_ops *ops;
 	struct pt_domain pt;
@@ -73,26 +97,6 @@ struct vtd_hw_info {
 	uint32_t flags;
 	uint64_t cap_reg;
 	uint64_t ecap_reg;
-};
-
-/* First-stage data of a nested domain (struct iommu_hwpt_vtd_s1). */
-#define VTD_S1_SRE 0x1u
-#define VTD_S1_EAFE 0x2u
-#define VTD_S1_WPE 0x4u
-struct vtd_s1_data {
-	uint64_t flags;
-	uint64_t pgtbl_addr;
-	uint32_t addr_width;
-	uint32_t reserved;
-};
-
-/* A nested domain's invalidation request (iommu_hwpt_vtd_s1_invalidate). */
-#define VTD_S1_INV_LEAF 0x1u
-struct vtd_s1_inval {
-	uint64_t addr;
-	uint64_t npages;
-	uint32_t flags;
-	uint32_t reserved;
 };
 
 int vtd_drv_create(struct sim_unit *u, struct pm_space *pm,
@@ -115,6 +119,11 @@ int vtd_attach(struct vtd_domain *dom, uint16_t sid, uint32_t pasid);
 int vtd_detach(struct vtd_drv *drv, uint16_t sid, uint32_t pasid);
 
 int vtd_s1_validate(uint64_t cap, uint64_t ecap, const struct vtd_s1_data *s1);
+int vtd_nested_alloc(struct vtd_domain *parent, const struct vtd_s1_data *s1,
+		     struct vtd_domain **out);
+int vtd_nested_invalidate(struct vtd_domain *dom,
+			  const struct vtd_s1_inval *inv, unsigned int n,
+			  unsigned int *done);
 int vtd_s1_inval_to_desc(const struct vtd_s1_inval *inv, uint16_t did,
 			 uint32_t pasid, uint64_t mamv, uint64_t qw[4]);
 

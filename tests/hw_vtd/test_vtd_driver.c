@@ -13,6 +13,7 @@
 
 #include "check_main.h"
 #include "hw/vtd/driver.h"
+#include "hw/vtd/pgtable.h"
 #include "hw/vtd/regs.h"
 #include "hw/vtd/vtd.h"
 #include "model/bits.h"
@@ -298,6 +299,75 @@ START_TEST(test_s1_checks)
 }
 END_TEST
 
+/* A nested domain: the guest's first stage over a second-stage parent. */
+START_TEST(test_nested)
+{
+	struct pt_cfg gcfg = { 4, 0x3, 47, 48, 0 };
+	struct vtd_s1_inval inv = { .addr = 0x1000, .npages = 1 };
+	struct vtd_domain *parent, *nested, *other;
+	struct vtd_s1_data s1 = { .addr_width = 48 };
+	struct pt_domain guest;
+	unsigned int done;
+
+	up("mode=scalable nest=1");
+	ck_assert_int_eq(vtd_domain_alloc(drv, VTD_DOMAIN_SS, 0, &parent), 0);
+	/* the guest's tables live in frames from 4 GiB on: the parent maps
+	 * those guest-physical addresses to the same host addresses */
+	ck_assert_int_eq(vtd_domain_map(parent, 1ULL << 32, 1ULL << 32,
+					64 << 20, DMA_ACC_READ | DMA_ACC_WRITE),
+			 0);
+	/* guest data page GPA 0x200000000 -> host 0x300000000 */
+	ck_assert_int_eq(vtd_domain_map(parent, 0x200000000, 0x300000000,
+					0x2000, DMA_ACC_READ | DMA_ACC_WRITE),
+			 0);
+	ck_assert_int_eq(vtd_fs_pt_ops.init(&guest, pm, &gcfg), 0);
+	ck_assert_int_eq(vtd_fs_pt_ops.map(&guest, 0x1000, 0x200000000, 0x1000,
+					   DMA_ACC_READ | DMA_ACC_WRITE),
+			 0);
+	s1.pgtbl_addr = guest.root;
+	ck_assert_int_eq(vtd_nested_alloc(parent, &s1, &nested), 0);
+	ck_assert_int_eq(vtd_domain_alloc(drv, VTD_DOMAIN_FS, 0, &other), 0);
+	{
+		struct vtd_domain *x;
+
+		ck_assert_int_eq(vtd_nested_alloc(other, &s1, &x), -EINVAL);
+	}
+	ck_assert_int_eq(vtd_domain_free(other), 0);
+	ck_assert_int_eq(vtd_domain_map(nested, 0, 0, 0x1000, DMA_ACC_READ),
+			 -EINVAL);
+	ck_assert_int_eq(vtd_attach(nested, 0x10, 3), 0);
+	expect_pa(0x10, 3, 0x1abc, 0x300000abc);
+	/* the guest remaps its page and says so */
+	vtd_fs_pt_ops.unmap(&guest, 0x1000, 0x1000);
+	ck_assert_int_eq(vtd_fs_pt_ops.map(&guest, 0x1000, 0x200001000, 0x1000,
+					   DMA_ACC_READ),
+			 0);
+	ck_assert_int_eq(vtd_nested_invalidate(nested, &inv, 1, &done), 0);
+	ck_assert_uint_eq(done, 1);
+	expect_pa(0x10, 3, 0x1abc, 0x300001abc);
+	/* a bad request stops the batch and says how far it got */
+	{
+		struct vtd_s1_inval two[2] = {
+			inv, { .addr = 0x1001, .npages = 1 }
+		};
+
+		ck_assert_int_eq(vtd_nested_invalidate(nested, two, 2, &done),
+				 -EINVAL);
+		ck_assert_uint_eq(done, 1);
+	}
+	/* the host unmaps the second stage under it: nested entries go */
+	ck_assert_uint_eq(vtd_domain_unmap(parent, 0x200001000, 0x1000),
+			  0x1000);
+	expect_fault(0x10, 3, 0x1abc, VTD_SFR_READ);
+	ck_assert_int_eq(vtd_domain_free(parent), -EBUSY);
+	ck_assert_int_eq(vtd_detach(drv, 0x10, 3), 0);
+	ck_assert_int_eq(vtd_domain_free(nested), 0);
+	vtd_fs_pt_ops.destroy(&guest);
+	ck_assert_int_eq(vtd_domain_free(parent), 0);
+	down();
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("vtd_driver");
@@ -308,6 +378,7 @@ int main(void)
 	tcase_add_loop_test(tc, test_scalable_pasids, 0, 2);
 	tcase_add_test(tc, test_dirty_tracking);
 	tcase_add_test(tc, test_s1_checks);
+	tcase_add_test(tc, test_nested);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
