@@ -54,25 +54,31 @@ static bool fsts_any_pending(uint32_t fsts)
 		       VTD_FSTS_ICE | VTD_FSTS_ITE);
 }
 
-/* An MSI is a 32-bit write of @data to the address (bits 1:0 ignored). */
-static void msi(struct vtd *v, uint32_t addr, uint32_t uaddr, uint32_t data)
+/* An MSI is a 32-bit write of the data to the address (bits 1:0
+ * ignored); a bus error on it is lost, as on a real bus. */
+static void msi(struct vtd *v, const struct vtd_event_regs *r)
 {
-	uint64_t pa = ((uint64_t)uaddr << 32 | addr) & ~3ULL;
+	uint64_t pa = ((uint64_t)r->uaddr << 32 | r->addr) & ~3ULL;
 
-	/* A bus error on the message write is lost, as on a real bus. */
-	pm_store(v->u.mem, pa, 4, false, data);
+	pm_store(v->u.mem, pa, 4, false, r->data);
+}
+
+/* Deliver an event now, or hold it in IP while masked. */
+static void raise_event(struct vtd *v, struct vtd_event_regs *r)
+{
+	if (r->ctl & VTD_XECTL_IM) {
+		r->ctl |= (uint32_t)VTD_XECTL_IP;
+		return;
+	}
+	msi(v, r);
+	r->ctl &= ~(uint32_t)VTD_XECTL_IP;
 }
 
 static void fault_event(struct vtd *v, uint32_t pre_fsts)
 {
 	if (pre_fsts & (VTD_FSTS_PPF | VTD_FSTS_PFO | VTD_FSTS_IQE))
 		return;
-	if (v->fectl & VTD_XECTL_IM) {
-		v->fectl |= (uint32_t)VTD_XECTL_IP;
-		return;
-	}
-	msi(v, v->feaddr, v->feuaddr, v->fedata);
-	v->fectl &= ~(uint32_t)VTD_XECTL_IP;
+	raise_event(v, &v->fe);
 }
 
 static void log_event(struct vtd *v, const struct vtd_event *ev)
@@ -138,7 +144,7 @@ void vtd_record_fault(struct vtd *v, unsigned int reason, uint16_t sid,
 static void maybe_clear_ip(struct vtd *v)
 {
 	if (!fsts_any_pending(v->fsts))
-		v->fectl &= ~(uint32_t)VTD_XECTL_IP;
+		v->fe.ctl &= ~(uint32_t)VTD_XECTL_IP;
 }
 
 /** vtd_fsts_write() - FSTS: write 1 to clear PFO, IQE, ICE, ITE. */
@@ -149,17 +155,21 @@ void vtd_fsts_write(struct vtd *v, uint32_t val)
 	maybe_clear_ip(v);
 }
 
-/** vtd_fectl_write() - FECTL: IM is writable; unmasking delivers a held event. */
-void vtd_fectl_write(struct vtd *v, uint32_t val)
+/**
+ * vtd_event_ctl_write() - FECTL or IECTL: IM is writable; unmasking
+ * delivers a held event.
+ * @v: the unit.
+ * @r: &v->fe or &v->ie.
+ * @val: the value written.
+ */
+void vtd_event_ctl_write(struct vtd *v, struct vtd_event_regs *r, uint32_t val)
 {
-	bool held = v->fectl & VTD_XECTL_IP;
+	bool held = r->ctl & VTD_XECTL_IP;
 
-	v->fectl = (v->fectl & (uint32_t)VTD_XECTL_IP) |
-		   (val & (uint32_t)VTD_XECTL_IM);
-	if (held && !(v->fectl & VTD_XECTL_IM)) {
-		msi(v, v->feaddr, v->feuaddr, v->fedata);
-		v->fectl &= ~(uint32_t)VTD_XECTL_IP;
-	}
+	r->ctl = (r->ctl & (uint32_t)VTD_XECTL_IP) |
+		 (val & (uint32_t)VTD_XECTL_IM);
+	if (held && !(r->ctl & VTD_XECTL_IM))
+		raise_event(v, r);
 }
 
 /**
@@ -203,11 +213,7 @@ void vtd_completion_event(struct vtd *v)
 	if (v->ics & VTD_ICS_IWC)
 		return; /* already pending: no second interrupt */
 	v->ics |= (uint32_t)VTD_ICS_IWC;
-	if (v->iectl & VTD_XECTL_IM) {
-		v->iectl |= (uint32_t)VTD_XECTL_IP;
-		return;
-	}
-	msi(v, v->ieaddr, v->ieuaddr, v->iedata);
+	raise_event(v, &v->ie);
 }
 
 /** vtd_ics_write() - ICS: write 1 to clear IWC (and a held event). */
@@ -215,20 +221,7 @@ void vtd_ics_write(struct vtd *v, uint32_t val)
 {
 	if (val & VTD_ICS_IWC) {
 		v->ics &= ~(uint32_t)VTD_ICS_IWC;
-		v->iectl &= ~(uint32_t)VTD_XECTL_IP;
-	}
-}
-
-/** vtd_iectl_write() - IECTL: IM writable; unmasking delivers a held event. */
-void vtd_iectl_write(struct vtd *v, uint32_t val)
-{
-	bool held = v->iectl & VTD_XECTL_IP;
-
-	v->iectl = (v->iectl & (uint32_t)VTD_XECTL_IP) |
-		   (val & (uint32_t)VTD_XECTL_IM);
-	if (held && !(v->iectl & VTD_XECTL_IM)) {
-		msi(v, v->ieaddr, v->ieuaddr, v->iedata);
-		v->iectl &= ~(uint32_t)VTD_XECTL_IP;
+		v->ie.ctl &= ~(uint32_t)VTD_XECTL_IP;
 	}
 }
 
@@ -238,11 +231,11 @@ void vtd_fault_reset(struct vtd *v)
 	memset(v->frcd, 0, sizeof(v->frcd));
 	v->frcd_next = 0;
 	v->fsts = 0;
-	v->fectl = (uint32_t)VTD_XECTL_IM;
-	v->fedata = v->feaddr = v->feuaddr = 0;
+	v->fe.ctl = (uint32_t)VTD_XECTL_IM;
+	v->fe.data = v->fe.addr = v->fe.uaddr = 0;
 	v->ics = 0;
-	v->iectl = (uint32_t)VTD_XECTL_IM;
-	v->iedata = v->ieaddr = v->ieuaddr = 0;
+	v->ie.ctl = (uint32_t)VTD_XECTL_IM;
+	v->ie.data = v->ie.addr = v->ie.uaddr = 0;
 	v->nevents = 0;
 	v->events_lost = 0;
 }

@@ -204,13 +204,13 @@ static uint64_t reg_read(struct vtd *v, uint16_t off)
 	case VTD_FSTS:
 		return v->fsts;
 	case VTD_FECTL:
-		return v->fectl;
+		return v->fe.ctl;
 	case VTD_FEDATA:
-		return v->fedata;
+		return v->fe.data;
 	case VTD_FEADDR:
-		return v->feaddr;
+		return v->fe.addr;
 	case VTD_FEUADDR:
-		return v->feuaddr;
+		return v->fe.uaddr;
 	case VTD_IQH:
 		return v->iqh;
 	case VTD_IQT:
@@ -220,13 +220,13 @@ static uint64_t reg_read(struct vtd *v, uint16_t off)
 	case VTD_ICS:
 		return v->ics;
 	case VTD_IECTL:
-		return v->iectl;
+		return v->ie.ctl;
 	case VTD_IEDATA:
-		return v->iedata;
+		return v->ie.data;
 	case VTD_IEADDR:
-		return v->ieaddr;
+		return v->ie.addr;
 	case VTD_IEUADDR:
-		return v->ieuaddr;
+		return v->ie.uaddr;
 	case VTD_IQERCD:
 		return v->iqercd;
 	case VTD_IVA:
@@ -256,16 +256,16 @@ static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 		vtd_fsts_write(v, (uint32_t)val);
 		break;
 	case VTD_FECTL:
-		vtd_fectl_write(v, (uint32_t)val);
+		vtd_event_ctl_write(v, &v->fe, (uint32_t)val);
 		break;
 	case VTD_FEDATA:
-		v->fedata = (uint32_t)val;
+		v->fe.data = (uint32_t)val;
 		break;
 	case VTD_FEADDR:
-		v->feaddr = (uint32_t)val & ~3u;
+		v->fe.addr = (uint32_t)val & ~3u;
 		break;
 	case VTD_FEUADDR:
-		v->feuaddr = (uint32_t)val;
+		v->fe.uaddr = (uint32_t)val;
 		break;
 	case VTD_IQT:
 		v->iqt = val & VTD_IQT_QT;
@@ -281,16 +281,16 @@ static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 		vtd_ics_write(v, (uint32_t)val);
 		break;
 	case VTD_IECTL:
-		vtd_iectl_write(v, (uint32_t)val);
+		vtd_event_ctl_write(v, &v->ie, (uint32_t)val);
 		break;
 	case VTD_IEDATA:
-		v->iedata = (uint32_t)val;
+		v->ie.data = (uint32_t)val;
 		break;
 	case VTD_IEADDR:
-		v->ieaddr = (uint32_t)val & ~3u;
+		v->ie.addr = (uint32_t)val & ~3u;
 		break;
 	case VTD_IEUADDR:
-		v->ieuaddr = (uint32_t)val;
+		v->ie.uaddr = (uint32_t)val;
 		break;
 	case VTD_IVA:
 		v->iva = val & (VTD_IVA_ADDR | VTD_IVA_IH | VTD_IVA_AM);

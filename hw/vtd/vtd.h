@@ -179,6 +179,12 @@ struct vtd_event {
 	uint8_t index;
 };
 
+/* An interrupt source's registers: control (IM, IP), MSI data and address
+ * (the fault event FE* and the invalidation completion event IE*). */
+struct vtd_event_regs {
+	uint32_t ctl, data, addr, uaddr;
+};
+
 #define VTD_EVENTS_MAX 256
 
 struct vtd {
@@ -195,7 +201,8 @@ struct vtd {
 
 	/* fault recording (fault.c) */
 	uint32_t fsts;
-	uint32_t fectl, fedata, feaddr, feuaddr;
+	struct vtd_event_regs
+		fe; /* fault event: FECTL, FEDATA, FEADDR, FEUADDR */
 	uint64_t frcd[VTD_NFR_MAX][2];
 	unsigned int frcd_next;
 	struct vtd_event events[VTD_EVENTS_MAX];
@@ -204,7 +211,8 @@ struct vtd {
 
 	/* invalidation queue (qi.c) */
 	uint64_t iqh, iqt, iqa, iqercd;
-	uint32_t ics, iectl, iedata, ieaddr, ieuaddr;
+	uint32_t ics;
+	struct vtd_event_regs ie; /* completion event: IECTL, IEDATA, ... */
 };
 
 static inline struct vtd *to_vtd(struct sim_unit *u)
@@ -283,12 +291,11 @@ void vtd_record_fault(struct vtd *v, unsigned int reason, uint16_t sid,
 		      uint64_t addr, bool write, bool pasid_present,
 		      uint32_t pasid);
 void vtd_fsts_write(struct vtd *v, uint32_t val);
-void vtd_fectl_write(struct vtd *v, uint32_t val);
 void vtd_frcd_write(struct vtd *v, unsigned int idx, unsigned int word,
 		    uint64_t val, uint64_t mask);
 void vtd_set_fsts_error(struct vtd *v, uint32_t bit);
 void vtd_ics_write(struct vtd *v, uint32_t val);
-void vtd_iectl_write(struct vtd *v, uint32_t val);
+void vtd_event_ctl_write(struct vtd *v, struct vtd_event_regs *r, uint32_t val);
 void vtd_completion_event(struct vtd *v);
 void vtd_drain_events(struct sim_unit *u, struct sim_out *out);
 
