@@ -25,18 +25,6 @@
 #include "regs.h"
 #include "structs.h"
 
-#define QI_TYPE_CC 0x1ULL
-#define QI_TYPE_IOTLB 0x2ULL
-#define QI_TYPE_WAIT 0x5ULL
-#define QI_TYPE_PIOTLB 0x6ULL
-#define QI_TYPE_PC 0x7ULL
-#define QI_G(g) ((uint64_t)(g) << 4)
-#define QI_DID(d) ((uint64_t)(d) << 16)
-#define QI_SID(s) ((uint64_t)(s) << 32)
-#define QI_PASID(p) ((uint64_t)(p) << 32)
-#define QI_WAIT_SW (1ULL << 5)
-#define QI_IH (1ULL << 6)
-
 #define PDTS_USED 2 /* one-frame PASID directory: 512 entries */
 
 struct vtd_att_rec {
@@ -120,7 +108,9 @@ static int qi_flush(struct vtd_drv *drv)
 {
 	uint32_t seq = ++drv->seq;
 
-	qi_put(drv, QI_TYPE_WAIT | QI_WAIT_SW | (uint64_t)seq << 32,
+	qi_put(drv,
+	       VTD_QI_TYPE_WAIT | VTD_QI_WAIT_SW |
+		       FIELD_PREP(VTD_QI_WAIT_DATA, seq),
 	       drv->status);
 	wr(drv, VTD_IQT, 8, drv->iqt);
 	if ((rd(drv, VTD_FSTS, 4) & VTD_FSTS_IQE) ||
@@ -157,11 +147,16 @@ static void qi_iotlb(struct vtd_drv *drv, uint16_t did, uint64_t iova,
 			 -1;
 
 	if (am < 0) {
-		qi_put(drv, QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) | QI_DID(did),
+		qi_put(drv,
+		       VTD_QI_TYPE_IOTLB |
+			       FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
+			       FIELD_PREP(VTD_QI_DID, did),
 		       0);
 		return;
 	}
-	qi_put(drv, QI_TYPE_IOTLB | QI_G(VTD_INV_PAGE) | QI_DID(did),
+	qi_put(drv,
+	       VTD_QI_TYPE_IOTLB | FIELD_PREP(VTD_QI_G, VTD_INV_PAGE) |
+		       FIELD_PREP(VTD_QI_DID, did),
 	       (iova & ~((0x1000ULL << am) - 1)) | (uint64_t)am);
 }
 
@@ -172,13 +167,18 @@ static void qi_piotlb(struct vtd_drv *drv, uint16_t did, uint32_t pasid,
 
 	if (am < 0) {
 		qi_put(drv,
-		       QI_TYPE_PIOTLB | QI_G(2) | QI_DID(did) | QI_PASID(pasid),
+		       VTD_QI_TYPE_PIOTLB | FIELD_PREP(VTD_QI_G, 2) |
+			       FIELD_PREP(VTD_QI_DID, did) |
+			       FIELD_PREP(VTD_QI_PASID, pasid),
 		       0);
 		return;
 	}
-	qi_put(drv, QI_TYPE_PIOTLB | QI_G(3) | QI_DID(did) | QI_PASID(pasid),
-	       (iova & ~((0x1000ULL << am) - 1)) | (leaf ? QI_IH : 0) |
-		       (uint64_t)am);
+	qi_put(drv,
+	       VTD_QI_TYPE_PIOTLB | FIELD_PREP(VTD_QI_G, 3) |
+		       FIELD_PREP(VTD_QI_DID, did) |
+		       FIELD_PREP(VTD_QI_PASID, pasid),
+	       (iova & ~((0x1000ULL << am) - 1)) |
+		       (leaf ? VTD_QI_IOTLB_IH : 0) | (uint64_t)am);
 }
 
 /* ---- bring-up ----------------------------------------------------------- */
@@ -209,10 +209,11 @@ static int bring_up(struct vtd_drv *drv)
 	if (!(rd(drv, VTD_GSTS, 4) & VTD_GSTS_QIES))
 		return -EIO;
 	/* start from empty caches, then translate */
-	qi_put(drv, QI_TYPE_CC | QI_G(VTD_INV_GLOBAL), 0);
-	qi_put(drv, QI_TYPE_IOTLB | QI_G(VTD_INV_GLOBAL), 0);
+	qi_put(drv, VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_GLOBAL), 0);
+	qi_put(drv, VTD_QI_TYPE_IOTLB | FIELD_PREP(VTD_QI_G, VTD_INV_GLOBAL),
+	       0);
 	if (drv->scalable)
-		qi_put(drv, QI_TYPE_PC | QI_G(3), 0);
+		qi_put(drv, VTD_QI_TYPE_PC | FIELD_PREP(VTD_QI_G, 3), 0);
 	ret = qi_flush(drv);
 	if (ret)
 		return ret;
@@ -410,8 +411,11 @@ static int flush_range(struct vtd_domain *dom, uint64_t iova, uint64_t len,
 		for (size_t i = 0; dom->nested_users && i < drv->natt; i++)
 			if (drv->att[i].dom->parent == dom)
 				qi_put(drv,
-				       QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) |
-					       QI_DID(drv->att[i].dom->did),
+				       VTD_QI_TYPE_IOTLB |
+					       FIELD_PREP(VTD_QI_G,
+							  VTD_INV_DOMAIN) |
+					       FIELD_PREP(VTD_QI_DID,
+							  drv->att[i].dom->did),
 				       0);
 	} else {
 		for (unsigned int i = 0; i < dom->natt; i++)
@@ -585,12 +589,14 @@ static int attach_legacy(struct vtd_domain *dom, uint16_t sid,
 		st_le64(ce, 0);
 		st_le64(ce + 8, 0);
 		qi_put(drv,
-		       QI_TYPE_CC | QI_G(VTD_INV_DEVICE) |
-			       QI_DID(old->dom->did) | QI_SID(sid),
+		       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
+			       FIELD_PREP(VTD_QI_DID, old->dom->did) |
+			       FIELD_PREP(VTD_QI_CC_SID, sid),
 		       0);
 		qi_put(drv,
-		       QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) |
-			       QI_DID(old->dom->did),
+		       VTD_QI_TYPE_IOTLB |
+			       FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
+			       FIELD_PREP(VTD_QI_DID, old->dom->did),
 		       0);
 		ret = qi_flush(drv);
 		if (ret)
@@ -603,10 +609,14 @@ static int attach_legacy(struct vtd_domain *dom, uint16_t sid,
 		return 0;
 	/* caching mode: the unit may have cached "not present" */
 	qi_put(drv,
-	       QI_TYPE_CC | QI_G(VTD_INV_DEVICE) | QI_DID(dom->did) |
-		       QI_SID(sid),
+	       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
+		       FIELD_PREP(VTD_QI_DID, dom->did) |
+		       FIELD_PREP(VTD_QI_CC_SID, sid),
 	       0);
-	qi_put(drv, QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) | QI_DID(dom->did), 0);
+	qi_put(drv,
+	       VTD_QI_TYPE_IOTLB | FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
+		       FIELD_PREP(VTD_QI_DID, dom->did),
+	       0);
 	return qi_flush(drv);
 }
 
@@ -630,7 +640,9 @@ static int pasid_entry(struct vtd_drv *drv, uint16_t sid, uint32_t pasid,
 				    VTD_SCTX0_PASIDE | VTD_SCTX0_P);
 		if (drv->cap & VTD_CAP_CM) {
 			qi_put(drv,
-			       QI_TYPE_CC | QI_G(VTD_INV_DEVICE) | QI_SID(sid),
+			       VTD_QI_TYPE_CC |
+				       FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
+				       FIELD_PREP(VTD_QI_CC_SID, sid),
 			       0);
 			ret = qi_flush(drv);
 			if (ret)
@@ -653,13 +665,18 @@ static int pasid_entry(struct vtd_drv *drv, uint16_t sid, uint32_t pasid,
 static void pasid_flush(struct vtd_drv *drv, struct vtd_domain *dom,
 			uint32_t pasid)
 {
-	qi_put(drv, QI_TYPE_PC | QI_G(1) | QI_DID(dom->did) | QI_PASID(pasid),
+	qi_put(drv,
+	       VTD_QI_TYPE_PC | FIELD_PREP(VTD_QI_G, 1) |
+		       FIELD_PREP(VTD_QI_DID, dom->did) |
+		       FIELD_PREP(VTD_QI_PASID, pasid),
 	       0);
 	if (dom->kind != VTD_DOMAIN_SS)
 		qi_piotlb(drv, dom->did, pasid, 0, 0, false);
 	else
 		qi_put(drv,
-		       QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) | QI_DID(dom->did),
+		       VTD_QI_TYPE_IOTLB |
+			       FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
+			       FIELD_PREP(VTD_QI_DID, dom->did),
 		       0);
 }
 
@@ -788,11 +805,14 @@ int vtd_detach(struct vtd_drv *drv, uint16_t sid, uint32_t pasid)
 		st_le64(e, 0);
 		st_le64(e + 8, 0);
 		qi_put(drv,
-		       QI_TYPE_CC | QI_G(VTD_INV_DEVICE) | QI_DID(dom->did) |
-			       QI_SID(sid),
+		       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
+			       FIELD_PREP(VTD_QI_DID, dom->did) |
+			       FIELD_PREP(VTD_QI_CC_SID, sid),
 		       0);
 		qi_put(drv,
-		       QI_TYPE_IOTLB | QI_G(VTD_INV_DOMAIN) | QI_DID(dom->did),
+		       VTD_QI_TYPE_IOTLB |
+			       FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
+			       FIELD_PREP(VTD_QI_DID, dom->did),
 		       0);
 	}
 	att_del(drv, rec);
@@ -861,14 +881,16 @@ int vtd_s1_inval_to_desc(const struct vtd_s1_inval *inv, uint16_t did,
 	am = inv->npages == UINT64_MAX || inv->npages > (1ULL << 51) ?
 		     -1 :
 		     psi_mask(inv->addr, inv->npages << 12, 63 - 12);
-	qw[0] = QI_TYPE_PIOTLB | QI_DID(did) | QI_PASID(pasid);
+	qw[0] = VTD_QI_TYPE_PIOTLB | FIELD_PREP(VTD_QI_DID, did) |
+		FIELD_PREP(VTD_QI_PASID, pasid);
 	if (am < 0) {
-		qw[0] |= QI_G(2);
+		qw[0] |= FIELD_PREP(VTD_QI_G, 2);
 		return 0;
 	}
-	qw[0] |= QI_G(3);
+	qw[0] |= FIELD_PREP(VTD_QI_G, 3);
 	qw[1] = (inv->addr & ~((0x1000ULL << am) - 1)) |
-		((inv->flags & VTD_S1_INV_LEAF) ? QI_IH : 0) | (uint64_t)am;
+		((inv->flags & VTD_S1_INV_LEAF) ? VTD_QI_IOTLB_IH : 0) |
+		(uint64_t)am;
 	return 0;
 }
 
@@ -947,7 +969,8 @@ int vtd_nested_invalidate(struct vtd_domain *dom,
 						 0 :
 						 dom->att[a].pasid;
 
-			qi_put(drv, qw[0] | QI_PASID(pasid), qw[1]);
+			qi_put(drv, qw[0] | FIELD_PREP(VTD_QI_PASID, pasid),
+			       qw[1]);
 		}
 		ret = qi_flush(drv);
 		if (ret)

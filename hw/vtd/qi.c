@@ -4,7 +4,7 @@
  * invalidation queue (spec 6.5, 11.4.7-8, 11.4.20-25).
  *
  * Descriptor formats and reserved-bit masks: shared/reference/vtd.md 4.1
- * (QEMU's vtd_inv_desc_reserved_check masks, Linux's QI_* macros). The
+ * (QEMU's vtd_inv_desc_reserved_check masks, Linux's VTD_QI_* macros). The
  * type is 7 bits split over QW0[3:0] and QW0[11:9]. Handled: 1 (context
  * cache), 2 (IOTLB), 5 (wait), and with mode=scalable in a 256-bit queue
  * 6 (PASID-based IOTLB) and 7 (PASID cache). Device-TLB (3, 8: ECAP.DT =
@@ -18,42 +18,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 
+#include "structs.h"
 #include "vtd.h"
-
-#define QI_TYPE_CC 0x1
-#define QI_TYPE_IOTLB 0x2
-#define QI_TYPE_DEVTLB 0x3
-#define QI_TYPE_IEC 0x4
-#define QI_TYPE_WAIT 0x5
-#define QI_TYPE_PIOTLB 0x6
-#define QI_TYPE_PC 0x7
-
-/* QW0 fields shared by types 1 and 2. */
-#define QI_G GENMASK_ULL(5, 4)
-#define QI_DID GENMASK_ULL(31, 16)
-#define QI_CC_SID GENMASK_ULL(47, 32)
-#define QI_CC_FM GENMASK_ULL(49, 48)
-#define QI_IOTLB_DW BIT_ULL(6)
-#define QI_IOTLB_DR BIT_ULL(7)
-#define QI_IOTLB_AM GENMASK_ULL(5, 0) /* QW1 */
-#define QI_IOTLB_IH BIT_ULL(6) /* QW1 */
-#define QI_IOTLB_ADDR GENMASK_ULL(63, 12)
-#define QI_WAIT_IF BIT_ULL(4)
-#define QI_WAIT_SW BIT_ULL(5)
-#define QI_WAIT_FN BIT_ULL(6)
-#define QI_WAIT_PD BIT_ULL(7)
-#define QI_WAIT_DATA GENMASK_ULL(63, 32)
-
-/* Reserved bits (vtd.md 4.1, QEMU). */
-#define QI_CC_RSVD0 0xfffc00000000f1c0ULL
-#define QI_IOTLB_RSVD0 0xffffffff0000f100ULL
-#define QI_IOTLB_RSVD1 0xf80ULL
-#define QI_WAIT_RSVD0 0xfffff180ULL /* includes PD: ECAP.PDS = 0 */
-#define QI_WAIT_RSVD1 0x3ULL
-#define QI_PASID GENMASK_ULL(51, 32)
-#define QI_PIOTLB_RSVD0 0xfff000000000f1c0ULL
-#define QI_PIOTLB_RSVD1 0xf80ULL
-#define QI_PC_RSVD0 0xfff000000000f1c0ULL
 
 static unsigned int desc_type(uint64_t qw0)
 {
@@ -70,41 +36,41 @@ static unsigned int mamv(const struct vtd *v)
 
 static int do_cc(struct vtd *v, const uint64_t *qw)
 {
-	unsigned int g = (unsigned int)FIELD_GET(QI_G, qw[0]);
+	unsigned int g = (unsigned int)FIELD_GET(VTD_QI_G, qw[0]);
 
-	if ((qw[0] & QI_CC_RSVD0) || qw[1] || !g)
+	if ((qw[0] & VTD_QI_CC_RSVD0) || qw[1] || !g)
 		return -1;
-	vtd_inval_context(v, g, (uint16_t)FIELD_GET(QI_DID, qw[0]),
-			  (uint16_t)FIELD_GET(QI_CC_SID, qw[0]),
-			  (unsigned int)FIELD_GET(QI_CC_FM, qw[0]));
+	vtd_inval_context(v, g, (uint16_t)FIELD_GET(VTD_QI_DID, qw[0]),
+			  (uint16_t)FIELD_GET(VTD_QI_CC_SID, qw[0]),
+			  (unsigned int)FIELD_GET(VTD_QI_CC_FM, qw[0]));
 	return 0;
 }
 
 static int do_iotlb(struct vtd *v, const uint64_t *qw)
 {
-	unsigned int g = (unsigned int)FIELD_GET(QI_G, qw[0]);
-	unsigned int am = (unsigned int)FIELD_GET(QI_IOTLB_AM, qw[1]);
+	unsigned int g = (unsigned int)FIELD_GET(VTD_QI_G, qw[0]);
+	unsigned int am = (unsigned int)FIELD_GET(VTD_QI_IOTLB_AM, qw[1]);
 
-	if ((qw[0] & QI_IOTLB_RSVD0) || (qw[1] & QI_IOTLB_RSVD1) || !g)
+	if ((qw[0] & VTD_QI_IOTLB_RSVD0) || (qw[1] & VTD_QI_IOTLB_RSVD1) || !g)
 		return -1;
 	if (g == VTD_INV_PAGE && (!(v->cap & VTD_CAP_PSI) || am > mamv(v)))
 		return -1;
-	vtd_inval_iotlb(v, g, (uint16_t)FIELD_GET(QI_DID, qw[0]),
-			qw[1] & QI_IOTLB_ADDR, am);
+	vtd_inval_iotlb(v, g, (uint16_t)FIELD_GET(VTD_QI_DID, qw[0]),
+			qw[1] & VTD_QI_IOTLB_ADDR, am);
 	return 0;
 }
 
 static int do_wait(struct vtd *v, const uint64_t *qw)
 {
-	if ((qw[0] & QI_WAIT_RSVD0) || (qw[1] & QI_WAIT_RSVD1))
+	if ((qw[0] & VTD_QI_WAIT_RSVD0) || (qw[1] & VTD_QI_WAIT_RSVD1))
 		return -1;
 	/* Status write: 32 bits of data to QW1 with bits 1:0 cleared (the
 	 * address is not shifted; vtd.md 7.9). FN needs nothing here:
 	 * every earlier descriptor is already complete. */
-	if (qw[0] & QI_WAIT_SW)
-		pm_store(v->u.mem, qw[1] & ~QI_WAIT_RSVD1, 4, false,
-			 FIELD_GET(QI_WAIT_DATA, qw[0]));
-	if (qw[0] & QI_WAIT_IF)
+	if (qw[0] & VTD_QI_WAIT_SW)
+		pm_store(v->u.mem, qw[1] & ~VTD_QI_WAIT_RSVD1, 4, false,
+			 FIELD_GET(VTD_QI_WAIT_DATA, qw[0]));
+	if (qw[0] & VTD_QI_WAIT_IF)
 		vtd_completion_event(v);
 	return 0;
 }
@@ -112,27 +78,28 @@ static int do_wait(struct vtd *v, const uint64_t *qw)
 /* PASID-based IOTLB (type 6): G 10 = all of (DID, PASID), 11 = pages. */
 static int do_piotlb(struct vtd *v, const uint64_t *qw)
 {
-	unsigned int g = (unsigned int)FIELD_GET(QI_G, qw[0]);
+	unsigned int g = (unsigned int)FIELD_GET(VTD_QI_G, qw[0]);
 
-	if ((qw[0] & QI_PIOTLB_RSVD0) || (qw[1] & QI_PIOTLB_RSVD1) || g < 2)
+	if ((qw[0] & VTD_QI_PIOTLB_RSVD0) || (qw[1] & VTD_QI_PIOTLB_RSVD1) ||
+	    g < 2)
 		return -1;
-	vtd_inval_piotlb(v, (uint16_t)FIELD_GET(QI_DID, qw[0]),
-			 (uint32_t)FIELD_GET(QI_PASID, qw[0]), g == 3,
-			 qw[1] & QI_IOTLB_ADDR,
-			 (unsigned int)FIELD_GET(QI_IOTLB_AM, qw[1]));
+	vtd_inval_piotlb(v, (uint16_t)FIELD_GET(VTD_QI_DID, qw[0]),
+			 (uint32_t)FIELD_GET(VTD_QI_PASID, qw[0]), g == 3,
+			 qw[1] & VTD_QI_IOTLB_ADDR,
+			 (unsigned int)FIELD_GET(VTD_QI_IOTLB_AM, qw[1]));
 	return 0;
 }
 
 /* PASID cache (type 7): G 00 domain, 01 PASID, 11 global; 10 invalid. */
 static int do_pc(struct vtd *v, const uint64_t *qw)
 {
-	unsigned int g = (unsigned int)FIELD_GET(QI_G, qw[0]);
+	unsigned int g = (unsigned int)FIELD_GET(VTD_QI_G, qw[0]);
 
-	if ((qw[0] & QI_PC_RSVD0) || qw[1] || g == 2)
+	if ((qw[0] & VTD_QI_PC_RSVD0) || qw[1] || g == 2)
 		return -1;
 	vtd_inval_pasid_cache(v, g == 3 ? VTD_INV_GLOBAL : VTD_INV_DOMAIN,
-			      (uint16_t)FIELD_GET(QI_DID, qw[0]), g == 1,
-			      (uint32_t)FIELD_GET(QI_PASID, qw[0]));
+			      (uint16_t)FIELD_GET(VTD_QI_DID, qw[0]), g == 1,
+			      (uint32_t)FIELD_GET(VTD_QI_PASID, qw[0]));
 	return 0;
 }
 
@@ -144,18 +111,18 @@ static int do_desc(struct vtd *v, const uint64_t *qw, bool wide)
 	 * the PASID-based types exist only in a 256-bit queue (QEMU). */
 	if (wide && (qw[2] || qw[3]))
 		return -1;
-	if (!wide && type >= QI_TYPE_PIOTLB)
+	if (!wide && type >= VTD_QI_TYPE_PIOTLB)
 		return -1;
 	switch (type) {
-	case QI_TYPE_CC:
+	case VTD_QI_TYPE_CC:
 		return do_cc(v, qw);
-	case QI_TYPE_IOTLB:
+	case VTD_QI_TYPE_IOTLB:
 		return do_iotlb(v, qw);
-	case QI_TYPE_WAIT:
+	case VTD_QI_TYPE_WAIT:
 		return do_wait(v, qw);
-	case QI_TYPE_PIOTLB:
+	case VTD_QI_TYPE_PIOTLB:
 		return v->cfg.scalable ? do_piotlb(v, qw) : -1;
-	case QI_TYPE_PC:
+	case VTD_QI_TYPE_PC:
 		return v->cfg.scalable ? do_pc(v, qw) : -1;
 	default:
 		return -1; /* 3, 4, 8, 9 and the rest: not supported here */

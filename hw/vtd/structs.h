@@ -128,4 +128,44 @@
 #define VTD_FS_ADDR GENMASK_ULL(51, 12)
 #define VTD_FS_XD BIT_ULL(63)
 
+/*
+ * Invalidation descriptors (spec 6.5.2; vtd.md 4.1, which transcribes
+ * Linux's QI_* macros and QEMU's reserved-bit masks). The type is 7 bits:
+ * QW0[3:0] and QW0[11:9]. QW1 fields are marked.
+ */
+#define VTD_QI_TYPE_CC 0x1
+#define VTD_QI_TYPE_IOTLB 0x2
+#define VTD_QI_TYPE_DEVTLB 0x3
+#define VTD_QI_TYPE_IEC 0x4
+#define VTD_QI_TYPE_WAIT 0x5
+#define VTD_QI_TYPE_PIOTLB 0x6
+#define VTD_QI_TYPE_PC 0x7
+
+/* QW0 fields shared by types 1 and 2. */
+#define VTD_QI_G GENMASK_ULL(5, 4)
+#define VTD_QI_DID GENMASK_ULL(31, 16)
+#define VTD_QI_CC_SID GENMASK_ULL(47, 32)
+#define VTD_QI_CC_FM GENMASK_ULL(49, 48)
+#define VTD_QI_IOTLB_DW BIT_ULL(6)
+#define VTD_QI_IOTLB_DR BIT_ULL(7)
+#define VTD_QI_IOTLB_AM GENMASK_ULL(5, 0) /* QW1 */
+#define VTD_QI_IOTLB_IH BIT_ULL(6) /* QW1 */
+#define VTD_QI_IOTLB_ADDR GENMASK_ULL(63, 12)
+#define VTD_QI_WAIT_IF BIT_ULL(4)
+#define VTD_QI_WAIT_SW BIT_ULL(5)
+#define VTD_QI_WAIT_FN BIT_ULL(6)
+#define VTD_QI_WAIT_PD BIT_ULL(7)
+#define VTD_QI_WAIT_DATA GENMASK_ULL(63, 32)
+
+/* Reserved bits (vtd.md 4.1, QEMU). */
+#define VTD_QI_CC_RSVD0 0xfffc00000000f1c0ULL
+#define VTD_QI_IOTLB_RSVD0 0xffffffff0000f100ULL
+#define VTD_QI_IOTLB_RSVD1 0xf80ULL
+#define VTD_QI_WAIT_RSVD0 0xfffff180ULL /* includes PD: ECAP.PDS = 0 */
+#define VTD_QI_WAIT_RSVD1 0x3ULL
+#define VTD_QI_PASID GENMASK_ULL(51, 32)
+#define VTD_QI_PIOTLB_RSVD0 0xfff000000000f1c0ULL
+#define VTD_QI_PIOTLB_RSVD1 0xf80ULL
+#define VTD_QI_PC_RSVD0 0xfff000000000f1c0ULL
+
 #endif /* IOMMUSIM_HW_VTD_STRUCTS_H */
