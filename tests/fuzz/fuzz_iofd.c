@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+/*
+ * fuzz_iofd.c - libFuzzer harness for the simulated iommufd: the input is
+ * a sequence of ioctls run on one context. "User memory" is a 4 KiB arena
+ * owned by the harness (addresses 0x10000-0x10fff); anything else is a
+ * bad address (EFAULT), so wild pointers in the structs are tested
+ * without touching the fuzzer's own memory.
+ *
+ * Record: nr (1 byte, folded into 0x7c-0xa3), size (1 byte), 48 bytes that
+ * become the struct at the arena's start (the size word overwritten), and
+ * the rest of the arena keeps what earlier records left there.
+ * Checked: every result is 0 or one of the errnos iommufd uses.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "uapi_sim/iommufd.h"
+
+#define ARENA_BASE 0x10000ULL
+#define ARENA_SIZE 4096u
+#define RECORD 50u
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static uint8_t arena[ARENA_SIZE];
+
+static int arena_read(void *ctx, uint64_t uptr, void *buf, size_t len)
+{
+	(void)ctx;
+	if (uptr < ARENA_BASE || uptr - ARENA_BASE > ARENA_SIZE ||
+	    len > ARENA_SIZE - (uptr - ARENA_BASE))
+		return -EFAULT;
+	memcpy(buf, arena + (uptr - ARENA_BASE), len);
+	return 0;
+}
+
+static int arena_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
+{
+	(void)ctx;
+	if (uptr < ARENA_BASE || uptr - ARENA_BASE > ARENA_SIZE ||
+	    len > ARENA_SIZE - (uptr - ARENA_BASE))
+		return -EFAULT;
+	memcpy(arena + (uptr - ARENA_BASE), buf, len);
+	return 0;
+}
+
+static bool known_errno(int ret)
+{
+	static const int ok[] = { 0,	       -ENOTTY, -EFAULT,    -EINVAL,
+				  -E2BIG,      -ENOENT, -EBUSY,	    -EOPNOTSUPP,
+				  -ENOMEM,     -ENODEV, -EMSGSIZE,  -ENOSPC,
+				  -EADDRINUSE, -EEXIST, -EOVERFLOW, -EPERM };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (ret == ok[i])
+			return true;
+	return false;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct iofd_uaccess ua = { arena_read, arena_write, NULL };
+	struct iofd_ctx *ctx;
+
+	memset(arena, 0, sizeof(arena));
+	if (iommufd_sim_open(&ua, &ctx))
+		return 0;
+	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
+		unsigned int nr = 0x7c + data[i] % 0x28;
+		uint32_t usize = data[i + 1];
+		int ret;
+
+		memcpy(arena, data + i + 2, RECORD - 2);
+		memcpy(arena, &usize, sizeof(usize));
+		ret = iommufd_sim_ioctl(ctx, (';' << 8) | nr, ARENA_BASE);
+		if (!known_errno(ret))
+			abort();
+	}
+	iommufd_sim_close(ctx);
+	return 0;
+}

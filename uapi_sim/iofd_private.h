@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iofd_private.h - what the uapi_sim files share: the context, the object
+ * table, the ucmd a handler gets. Prefix iofd_.
+ *
+ * Objects embed struct iofd_object first. @users counts references: the
+ * id table holds one; every object or attachment that depends on an
+ * object holds another, and IOMMU_DESTROY succeeds only when the table's
+ * is the last (the kernel's rule, main.c). Ids start at 1 and the lowest
+ * free id is reused, as the kernel's xarray allocation does.
+ */
+#ifndef IOMMUSIM_UAPI_SIM_IOFD_PRIVATE_H
+#define IOMMUSIM_UAPI_SIM_IOFD_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "iommufd.h"
+
+enum iofd_obj_type {
+	IOFD_OBJ_NONE,
+	IOFD_OBJ_ANY,
+	IOFD_OBJ_IOAS,
+};
+
+struct iofd_object {
+	enum iofd_obj_type type;
+	uint32_t id;
+	unsigned int users;
+};
+
+struct iofd_ioas {
+	struct iofd_object obj;
+	struct iommu_iova_range *allowed; /* sorted, non-overlapping */
+	uint32_t nallowed;
+	bool huge_pages; /* IOMMU_OPTION_HUGE_PAGES */
+};
+
+struct iofd_ctx {
+	struct iofd_uaccess ua;
+	struct iofd_object **objs; /* objs[id - 1] */
+	uint32_t nobjs;
+	struct iofd_ioas *vfio_ioas; /* compat IOAS; holds no reference */
+	uint64_t rlimit_mode; /* IOMMU_OPTION_RLIMIT_MODE */
+};
+
+/* One ioctl in flight (the kernel's struct iommufd_ucmd). */
+struct iofd_ucmd {
+	struct iofd_ctx *ictx;
+	uint64_t ubuffer;
+	uint32_t user_size;
+	void *cmd;
+};
+
+int iofd_ucmd_respond(struct iofd_ucmd *ucmd, size_t cmd_len);
+int iofd_uread(struct iofd_ctx *ictx, uint64_t uptr, void *buf, size_t len);
+int iofd_uwrite(struct iofd_ctx *ictx, uint64_t uptr, const void *buf,
+		size_t len);
+
+/* object.c */
+int iofd_object_add(struct iofd_ctx *ictx, struct iofd_object *obj,
+		    enum iofd_obj_type type);
+struct iofd_object *iofd_get_object(struct iofd_ctx *ictx, uint32_t id,
+				    enum iofd_obj_type type);
+void iofd_put_object(struct iofd_object *obj);
+void iofd_destroy_all(struct iofd_ctx *ictx);
+int iofd_destroy_ioctl(struct iofd_ucmd *ucmd);
+void iofd_object_free(struct iofd_object *obj);
+
+/* ioas.c */
+int iofd_ioas_alloc_ioctl(struct iofd_ucmd *ucmd);
+int iofd_ioas_allow_iovas(struct iofd_ucmd *ucmd);
+int iofd_ioas_iova_ranges(struct iofd_ucmd *ucmd);
+int iofd_option_ioctl(struct iofd_ucmd *ucmd);
+int iofd_vfio_ioas(struct iofd_ucmd *ucmd);
+void iofd_ioas_destroy(struct iofd_ioas *ioas);
+
+#endif /* IOMMUSIM_UAPI_SIM_IOFD_PRIVATE_H */

@@ -1,0 +1,530 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iommufd_uapi.h - the project's own transcription of the Linux v6.17
+ * iommufd uAPI (include/uapi/linux/iommufd.h): ioctl numbers, structs,
+ * flags and enums. Struct layouts and numbers are facts of the ABI; every
+ * size and field offset is pinned by a _Static_assert below, taken from
+ * the project's fact sheet (shared/reference/iommufd-uapi.md section 2,
+ * checked there by compiling a layout program on x86-64).
+ *
+ * Every u64 of the uAPI is 8-byte aligned (__aligned_u64), so these
+ * layouts hold on any LP64 ABI. Not yet transcribed: IOMMU_TEST_CMD
+ * (struct iommu_test_cmd) and the VFIO type1 structs (issue 5).
+ */
+#ifndef IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H
+#define IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define IOMMUFD_TYPE ';'
+#define IOMMUFD_CMD_BASE 0x80
+/* _IO(';', nr): direction none, size 0. */
+#define IOMMUFD_IO(nr) ((IOMMUFD_TYPE << 8) | (nr))
+
+enum {
+	IOMMUFD_CMD_DESTROY = 0x80,
+	IOMMUFD_CMD_IOAS_ALLOC = 0x81,
+	IOMMUFD_CMD_IOAS_ALLOW_IOVAS = 0x82,
+	IOMMUFD_CMD_IOAS_COPY = 0x83,
+	IOMMUFD_CMD_IOAS_IOVA_RANGES = 0x84,
+	IOMMUFD_CMD_IOAS_MAP = 0x85,
+	IOMMUFD_CMD_IOAS_UNMAP = 0x86,
+	IOMMUFD_CMD_OPTION = 0x87,
+	IOMMUFD_CMD_VFIO_IOAS = 0x88,
+	IOMMUFD_CMD_HWPT_ALLOC = 0x89,
+	IOMMUFD_CMD_GET_HW_INFO = 0x8a,
+	IOMMUFD_CMD_HWPT_SET_DIRTY_TRACKING = 0x8b,
+	IOMMUFD_CMD_HWPT_GET_DIRTY_BITMAP = 0x8c,
+	IOMMUFD_CMD_HWPT_INVALIDATE = 0x8d,
+	IOMMUFD_CMD_FAULT_QUEUE_ALLOC = 0x8e,
+	IOMMUFD_CMD_IOAS_MAP_FILE = 0x8f,
+	IOMMUFD_CMD_VIOMMU_ALLOC = 0x90,
+	IOMMUFD_CMD_VDEVICE_ALLOC = 0x91,
+	IOMMUFD_CMD_IOAS_CHANGE_PROCESS = 0x92,
+	IOMMUFD_CMD_VEVENTQ_ALLOC = 0x93,
+	IOMMUFD_CMD_HW_QUEUE_ALLOC = 0x94,
+};
+
+#define IOMMU_DESTROY IOMMUFD_IO(IOMMUFD_CMD_DESTROY)
+#define IOMMU_IOAS_ALLOC IOMMUFD_IO(IOMMUFD_CMD_IOAS_ALLOC)
+#define IOMMU_IOAS_ALLOW_IOVAS IOMMUFD_IO(IOMMUFD_CMD_IOAS_ALLOW_IOVAS)
+#define IOMMU_IOAS_COPY IOMMUFD_IO(IOMMUFD_CMD_IOAS_COPY)
+#define IOMMU_IOAS_IOVA_RANGES IOMMUFD_IO(IOMMUFD_CMD_IOAS_IOVA_RANGES)
+#define IOMMU_IOAS_MAP IOMMUFD_IO(IOMMUFD_CMD_IOAS_MAP)
+#define IOMMU_IOAS_UNMAP IOMMUFD_IO(IOMMUFD_CMD_IOAS_UNMAP)
+#define IOMMU_OPTION IOMMUFD_IO(IOMMUFD_CMD_OPTION)
+#define IOMMU_VFIO_IOAS IOMMUFD_IO(IOMMUFD_CMD_VFIO_IOAS)
+#define IOMMU_HWPT_ALLOC IOMMUFD_IO(IOMMUFD_CMD_HWPT_ALLOC)
+#define IOMMU_GET_HW_INFO IOMMUFD_IO(IOMMUFD_CMD_GET_HW_INFO)
+#define IOMMU_HWPT_SET_DIRTY_TRACKING \
+	IOMMUFD_IO(IOMMUFD_CMD_HWPT_SET_DIRTY_TRACKING)
+#define IOMMU_HWPT_GET_DIRTY_BITMAP \
+	IOMMUFD_IO(IOMMUFD_CMD_HWPT_GET_DIRTY_BITMAP)
+#define IOMMU_HWPT_INVALIDATE IOMMUFD_IO(IOMMUFD_CMD_HWPT_INVALIDATE)
+#define IOMMU_FAULT_QUEUE_ALLOC IOMMUFD_IO(IOMMUFD_CMD_FAULT_QUEUE_ALLOC)
+#define IOMMU_IOAS_MAP_FILE IOMMUFD_IO(IOMMUFD_CMD_IOAS_MAP_FILE)
+#define IOMMU_VIOMMU_ALLOC IOMMUFD_IO(IOMMUFD_CMD_VIOMMU_ALLOC)
+#define IOMMU_VDEVICE_ALLOC IOMMUFD_IO(IOMMUFD_CMD_VDEVICE_ALLOC)
+#define IOMMU_IOAS_CHANGE_PROCESS IOMMUFD_IO(IOMMUFD_CMD_IOAS_CHANGE_PROCESS)
+#define IOMMU_VEVENTQ_ALLOC IOMMUFD_IO(IOMMUFD_CMD_VEVENTQ_ALLOC)
+#define IOMMU_HW_QUEUE_ALLOC IOMMUFD_IO(IOMMUFD_CMD_HW_QUEUE_ALLOC)
+
+struct iommu_destroy {
+	uint32_t size;
+	uint32_t id;
+};
+
+struct iommu_ioas_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t out_ioas_id;
+};
+
+struct iommu_iova_range {
+	uint64_t start;
+	uint64_t last; /* inclusive */
+};
+
+struct iommu_ioas_iova_ranges {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint32_t num_iovas;
+	uint32_t __reserved;
+	uint64_t allowed_iovas;
+	uint64_t out_iova_alignment;
+};
+
+struct iommu_ioas_allow_iovas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint32_t num_iovas;
+	uint32_t __reserved;
+	uint64_t allowed_iovas;
+};
+
+enum iommufd_ioas_map_flags {
+	IOMMU_IOAS_MAP_FIXED_IOVA = 1 << 0,
+	IOMMU_IOAS_MAP_WRITEABLE = 1 << 1,
+	IOMMU_IOAS_MAP_READABLE = 1 << 2,
+};
+
+struct iommu_ioas_map {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	uint32_t __reserved;
+	uint64_t user_va;
+	uint64_t length;
+	uint64_t iova;
+};
+
+struct iommu_ioas_map_file {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t ioas_id;
+	int32_t fd;
+	uint64_t start;
+	uint64_t length;
+	uint64_t iova;
+};
+
+struct iommu_ioas_copy {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dst_ioas_id;
+	uint32_t src_ioas_id;
+	uint64_t length;
+	uint64_t dst_iova;
+	uint64_t src_iova;
+};
+
+struct iommu_ioas_unmap {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint64_t iova;
+	uint64_t length;
+};
+
+enum iommufd_option {
+	IOMMU_OPTION_RLIMIT_MODE = 0,
+	IOMMU_OPTION_HUGE_PAGES = 1,
+};
+
+enum iommufd_option_ops {
+	IOMMU_OPTION_OP_SET = 0,
+	IOMMU_OPTION_OP_GET = 1,
+};
+
+struct iommu_option {
+	uint32_t size;
+	uint32_t option_id;
+	uint16_t op;
+	uint16_t __reserved;
+	uint32_t object_id;
+	uint64_t val64;
+};
+
+enum iommufd_vfio_ioas_op {
+	IOMMU_VFIO_IOAS_GET = 0,
+	IOMMU_VFIO_IOAS_SET = 1,
+	IOMMU_VFIO_IOAS_CLEAR = 2,
+};
+
+struct iommu_vfio_ioas {
+	uint32_t size;
+	uint32_t ioas_id;
+	uint16_t op;
+	uint16_t __reserved;
+};
+
+enum iommufd_hwpt_alloc_flags {
+	IOMMU_HWPT_ALLOC_NEST_PARENT = 1 << 0,
+	IOMMU_HWPT_ALLOC_DIRTY_TRACKING = 1 << 1,
+	IOMMU_HWPT_FAULT_ID_VALID = 1 << 2,
+	IOMMU_HWPT_ALLOC_PASID = 1 << 3,
+};
+
+enum iommu_hwpt_data_type {
+	IOMMU_HWPT_DATA_NONE = 0,
+	IOMMU_HWPT_DATA_VTD_S1 = 1,
+	IOMMU_HWPT_DATA_ARM_SMMUV3 = 2,
+};
+
+struct iommu_hwpt_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pt_id;
+	uint32_t out_hwpt_id;
+	uint32_t __reserved;
+	uint32_t data_type;
+	uint32_t data_len;
+	uint64_t data_uptr;
+	uint32_t fault_id;
+	uint32_t __reserved2;
+};
+
+/* VT-d first-stage data of a nested HWPT (IOMMU_HWPT_DATA_VTD_S1). */
+enum iommu_hwpt_vtd_s1_flags {
+	IOMMU_VTD_S1_SRE = 1 << 0,
+	IOMMU_VTD_S1_EAFE = 1 << 1,
+	IOMMU_VTD_S1_WPE = 1 << 2,
+};
+
+struct iommu_hwpt_vtd_s1 {
+	uint64_t flags;
+	uint64_t pgtbl_addr;
+	uint32_t addr_width;
+	uint32_t __reserved;
+};
+
+enum iommu_hw_info_type {
+	IOMMU_HW_INFO_TYPE_NONE = 0,
+	IOMMU_HW_INFO_TYPE_DEFAULT = 0,
+	IOMMU_HW_INFO_TYPE_INTEL_VTD = 1,
+	IOMMU_HW_INFO_TYPE_ARM_SMMUV3 = 2,
+	IOMMU_HW_INFO_TYPE_TEGRA241_CMDQV = 3,
+};
+
+enum iommufd_hw_info_flags {
+	IOMMU_HW_INFO_FLAG_INPUT_TYPE = 1 << 0,
+};
+
+enum iommufd_hw_capabilities {
+	IOMMU_HW_CAP_DIRTY_TRACKING = 1 << 0,
+	IOMMU_HW_CAP_PCI_PASID_EXEC = 1 << 1,
+	IOMMU_HW_CAP_PCI_PASID_PRIV = 1 << 2,
+};
+
+struct iommu_hw_info_vtd {
+	uint32_t flags;
+	uint32_t __reserved;
+	uint64_t cap_reg;
+	uint64_t ecap_reg;
+};
+
+struct iommu_hw_info {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t data_len;
+	uint64_t data_uptr;
+	union {
+		uint32_t in_data_type;
+		uint32_t out_data_type;
+	};
+	uint8_t out_max_pasid_log2;
+	uint8_t __reserved[3];
+	uint64_t out_capabilities;
+};
+
+enum iommufd_hwpt_set_dirty_tracking_flags {
+	IOMMU_HWPT_DIRTY_TRACKING_ENABLE = 1,
+};
+
+struct iommu_hwpt_set_dirty_tracking {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t hwpt_id;
+	uint32_t __reserved;
+};
+
+enum iommufd_hwpt_get_dirty_bitmap_flags {
+	IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR = 1,
+};
+
+struct iommu_hwpt_get_dirty_bitmap {
+	uint32_t size;
+	uint32_t hwpt_id;
+	uint32_t flags;
+	uint32_t __reserved;
+	uint64_t iova;
+	uint64_t length;
+	uint64_t page_size;
+	uint64_t data;
+};
+
+enum iommu_hwpt_invalidate_data_type {
+	IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 = 0,
+	IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3 = 1,
+};
+
+enum iommu_hwpt_vtd_s1_invalidate_flags {
+	IOMMU_VTD_INV_FLAGS_LEAF = 1 << 0,
+};
+
+struct iommu_hwpt_vtd_s1_invalidate {
+	uint64_t addr;
+	uint64_t npages;
+	uint32_t flags;
+	uint32_t __reserved;
+};
+
+struct iommu_hwpt_invalidate {
+	uint32_t size;
+	uint32_t hwpt_id;
+	uint64_t data_uptr;
+	uint32_t data_type;
+	uint32_t entry_len;
+	uint32_t entry_num;
+	uint32_t __reserved;
+};
+
+struct iommu_fault_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t out_fault_id;
+	uint32_t out_fault_fd;
+};
+
+enum iommu_hwpt_pgfault_flags {
+	IOMMU_PGFAULT_FLAGS_PASID_VALID = 1 << 0,
+	IOMMU_PGFAULT_FLAGS_LAST_PAGE = 1 << 1,
+};
+
+enum iommu_hwpt_pgfault_perm {
+	IOMMU_PGFAULT_PERM_READ = 1 << 0,
+	IOMMU_PGFAULT_PERM_WRITE = 1 << 1,
+	IOMMU_PGFAULT_PERM_EXEC = 1 << 2,
+	IOMMU_PGFAULT_PERM_PRIV = 1 << 3,
+};
+
+struct iommu_hwpt_pgfault {
+	uint32_t flags;
+	uint32_t dev_id;
+	uint32_t pasid;
+	uint32_t grpid;
+	uint32_t perm;
+	uint32_t __reserved;
+	uint64_t addr;
+	uint32_t length;
+	uint32_t cookie;
+};
+
+enum iommufd_page_response_code {
+	IOMMUFD_PAGE_RESP_SUCCESS = 0,
+	IOMMUFD_PAGE_RESP_INVALID = 1,
+};
+
+struct iommu_hwpt_page_response {
+	uint32_t cookie;
+	uint32_t code;
+};
+
+enum iommu_viommu_type {
+	IOMMU_VIOMMU_TYPE_DEFAULT = 0,
+	IOMMU_VIOMMU_TYPE_ARM_SMMUV3 = 1,
+	IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV = 2,
+};
+
+struct iommu_viommu_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t type;
+	uint32_t dev_id;
+	uint32_t hwpt_id;
+	uint32_t out_viommu_id;
+	uint32_t data_len;
+	uint32_t __reserved;
+	uint64_t data_uptr;
+};
+
+struct iommu_vdevice_alloc {
+	uint32_t size;
+	uint32_t viommu_id;
+	uint32_t dev_id;
+	uint32_t out_vdevice_id;
+	uint64_t virt_id;
+};
+
+struct iommu_ioas_change_process {
+	uint32_t size;
+	uint32_t __reserved;
+};
+
+enum iommu_veventq_flag {
+	IOMMU_VEVENTQ_FLAG_LOST_EVENTS = 1u << 0,
+};
+
+struct iommufd_vevent_header {
+	uint32_t flags;
+	uint32_t sequence;
+};
+
+enum iommu_veventq_type {
+	IOMMU_VEVENTQ_TYPE_DEFAULT = 0,
+	IOMMU_VEVENTQ_TYPE_ARM_SMMUV3 = 1,
+	IOMMU_VEVENTQ_TYPE_TEGRA241_CMDQV = 2,
+};
+
+struct iommu_veventq_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t veventq_depth;
+	uint32_t out_veventq_id;
+	uint32_t out_veventq_fd;
+	uint32_t __reserved;
+};
+
+enum iommu_hw_queue_type {
+	IOMMU_HW_QUEUE_TYPE_DEFAULT = 0,
+	IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV = 1,
+};
+
+struct iommu_hw_queue_alloc {
+	uint32_t size;
+	uint32_t flags;
+	uint32_t viommu_id;
+	uint32_t type;
+	uint32_t index;
+	uint32_t out_hw_queue_id;
+	uint64_t nesting_parent_iova;
+	uint64_t length;
+};
+
+/* ---- the layout, pinned (fact sheet section 2) -------------------------- */
+
+#define IOFD_ASSERT_AT(type, field, off)                      \
+	_Static_assert(offsetof(struct type, field) == (off), \
+		       #type "." #field " offset")
+#define IOFD_ASSERT_SIZE(type, sz) \
+	_Static_assert(sizeof(struct type) == (sz), #type " size")
+
+IOFD_ASSERT_SIZE(iommu_destroy, 8);
+IOFD_ASSERT_AT(iommu_destroy, id, 4);
+IOFD_ASSERT_SIZE(iommu_ioas_alloc, 12);
+IOFD_ASSERT_AT(iommu_ioas_alloc, out_ioas_id, 8);
+IOFD_ASSERT_SIZE(iommu_iova_range, 16);
+IOFD_ASSERT_SIZE(iommu_ioas_allow_iovas, 24);
+IOFD_ASSERT_AT(iommu_ioas_allow_iovas, num_iovas, 8);
+IOFD_ASSERT_AT(iommu_ioas_allow_iovas, allowed_iovas, 16);
+IOFD_ASSERT_SIZE(iommu_ioas_iova_ranges, 32);
+IOFD_ASSERT_AT(iommu_ioas_iova_ranges, allowed_iovas, 16);
+IOFD_ASSERT_AT(iommu_ioas_iova_ranges, out_iova_alignment, 24);
+IOFD_ASSERT_SIZE(iommu_ioas_map, 40);
+IOFD_ASSERT_AT(iommu_ioas_map, user_va, 16);
+IOFD_ASSERT_AT(iommu_ioas_map, length, 24);
+IOFD_ASSERT_AT(iommu_ioas_map, iova, 32);
+IOFD_ASSERT_SIZE(iommu_ioas_map_file, 40);
+IOFD_ASSERT_AT(iommu_ioas_map_file, fd, 12);
+IOFD_ASSERT_AT(iommu_ioas_map_file, start, 16);
+IOFD_ASSERT_AT(iommu_ioas_map_file, iova, 32);
+IOFD_ASSERT_SIZE(iommu_ioas_copy, 40);
+IOFD_ASSERT_AT(iommu_ioas_copy, src_ioas_id, 12);
+IOFD_ASSERT_AT(iommu_ioas_copy, length, 16);
+IOFD_ASSERT_AT(iommu_ioas_copy, dst_iova, 24);
+IOFD_ASSERT_AT(iommu_ioas_copy, src_iova, 32);
+IOFD_ASSERT_SIZE(iommu_ioas_unmap, 24);
+IOFD_ASSERT_AT(iommu_ioas_unmap, iova, 8);
+IOFD_ASSERT_AT(iommu_ioas_unmap, length, 16);
+IOFD_ASSERT_SIZE(iommu_option, 24);
+IOFD_ASSERT_AT(iommu_option, op, 8);
+IOFD_ASSERT_AT(iommu_option, __reserved, 10);
+IOFD_ASSERT_AT(iommu_option, object_id, 12);
+IOFD_ASSERT_AT(iommu_option, val64, 16);
+IOFD_ASSERT_SIZE(iommu_vfio_ioas, 12);
+IOFD_ASSERT_AT(iommu_vfio_ioas, op, 8);
+IOFD_ASSERT_AT(iommu_vfio_ioas, __reserved, 10);
+IOFD_ASSERT_SIZE(iommu_hwpt_alloc, 48);
+IOFD_ASSERT_AT(iommu_hwpt_alloc, out_hwpt_id, 16);
+IOFD_ASSERT_AT(iommu_hwpt_alloc, __reserved, 20);
+IOFD_ASSERT_AT(iommu_hwpt_alloc, data_type, 24);
+IOFD_ASSERT_AT(iommu_hwpt_alloc, data_uptr, 32);
+IOFD_ASSERT_AT(iommu_hwpt_alloc, fault_id, 40);
+IOFD_ASSERT_AT(iommu_hwpt_alloc, __reserved2, 44);
+IOFD_ASSERT_SIZE(iommu_hwpt_vtd_s1, 24);
+IOFD_ASSERT_AT(iommu_hwpt_vtd_s1, addr_width, 16);
+IOFD_ASSERT_SIZE(iommu_hw_info_vtd, 24);
+IOFD_ASSERT_AT(iommu_hw_info_vtd, cap_reg, 8);
+IOFD_ASSERT_AT(iommu_hw_info_vtd, ecap_reg, 16);
+IOFD_ASSERT_SIZE(iommu_hw_info, 40);
+IOFD_ASSERT_AT(iommu_hw_info, data_len, 12);
+IOFD_ASSERT_AT(iommu_hw_info, data_uptr, 16);
+IOFD_ASSERT_AT(iommu_hw_info, out_data_type, 24);
+IOFD_ASSERT_AT(iommu_hw_info, out_max_pasid_log2, 28);
+IOFD_ASSERT_AT(iommu_hw_info, __reserved, 29);
+IOFD_ASSERT_AT(iommu_hw_info, out_capabilities, 32);
+IOFD_ASSERT_SIZE(iommu_hwpt_set_dirty_tracking, 16);
+IOFD_ASSERT_AT(iommu_hwpt_set_dirty_tracking, hwpt_id, 8);
+IOFD_ASSERT_SIZE(iommu_hwpt_get_dirty_bitmap, 48);
+IOFD_ASSERT_AT(iommu_hwpt_get_dirty_bitmap, flags, 8);
+IOFD_ASSERT_AT(iommu_hwpt_get_dirty_bitmap, iova, 16);
+IOFD_ASSERT_AT(iommu_hwpt_get_dirty_bitmap, page_size, 32);
+IOFD_ASSERT_AT(iommu_hwpt_get_dirty_bitmap, data, 40);
+IOFD_ASSERT_SIZE(iommu_hwpt_vtd_s1_invalidate, 24);
+IOFD_ASSERT_AT(iommu_hwpt_vtd_s1_invalidate, flags, 16);
+IOFD_ASSERT_SIZE(iommu_hwpt_invalidate, 32);
+IOFD_ASSERT_AT(iommu_hwpt_invalidate, data_uptr, 8);
+IOFD_ASSERT_AT(iommu_hwpt_invalidate, data_type, 16);
+IOFD_ASSERT_AT(iommu_hwpt_invalidate, entry_len, 20);
+IOFD_ASSERT_AT(iommu_hwpt_invalidate, entry_num, 24);
+IOFD_ASSERT_AT(iommu_hwpt_invalidate, __reserved, 28);
+IOFD_ASSERT_SIZE(iommu_fault_alloc, 16);
+IOFD_ASSERT_AT(iommu_fault_alloc, out_fault_fd, 12);
+IOFD_ASSERT_SIZE(iommu_hwpt_pgfault, 40);
+IOFD_ASSERT_AT(iommu_hwpt_pgfault, perm, 16);
+IOFD_ASSERT_AT(iommu_hwpt_pgfault, addr, 24);
+IOFD_ASSERT_AT(iommu_hwpt_pgfault, length, 32);
+IOFD_ASSERT_AT(iommu_hwpt_pgfault, cookie, 36);
+IOFD_ASSERT_SIZE(iommu_hwpt_page_response, 8);
+IOFD_ASSERT_SIZE(iommu_viommu_alloc, 40);
+IOFD_ASSERT_AT(iommu_viommu_alloc, out_viommu_id, 20);
+IOFD_ASSERT_AT(iommu_viommu_alloc, data_len, 24);
+IOFD_ASSERT_AT(iommu_viommu_alloc, data_uptr, 32);
+IOFD_ASSERT_SIZE(iommu_vdevice_alloc, 24);
+IOFD_ASSERT_AT(iommu_vdevice_alloc, out_vdevice_id, 12);
+IOFD_ASSERT_AT(iommu_vdevice_alloc, virt_id, 16);
+IOFD_ASSERT_SIZE(iommu_ioas_change_process, 8);
+IOFD_ASSERT_SIZE(iommufd_vevent_header, 8);
+IOFD_ASSERT_SIZE(iommu_veventq_alloc, 32);
+IOFD_ASSERT_AT(iommu_veventq_alloc, veventq_depth, 16);
+IOFD_ASSERT_AT(iommu_veventq_alloc, out_veventq_fd, 24);
+IOFD_ASSERT_SIZE(iommu_hw_queue_alloc, 40);
+IOFD_ASSERT_AT(iommu_hw_queue_alloc, out_hw_queue_id, 20);
+IOFD_ASSERT_AT(iommu_hw_queue_alloc, nesting_parent_iova, 24);
+IOFD_ASSERT_AT(iommu_hw_queue_alloc, length, 32);
+
+#endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * main.c - the iommufd context and the ioctl dispatcher, in the order the
+ * kernel's drivers/iommu/iommufd/main.c checks (fact sheet
+ * shared/reference/iommufd-uapi.md 1.2):
+ *   1. a number outside the table goes to the VFIO compatibility handler
+ *      (not modelled yet: ENOTTY);
+ *   2. the leading u32 size is read (EFAULT);
+ *   3. a slot whose full command differs (or is empty) is ENOTTY;
+ *   4. size below the command's minimum is EINVAL;
+ *   5. the struct is copied: shorter ones zero-extended, longer ones only if
+ *      every extra byte is zero (else E2BIG);
+ *   6. the handler runs and writes the whole struct back through
+ *      iofd_ucmd_respond() (min(user size, struct size) bytes).
+ *
+ * Only the commands in iofd_ops[] exist so far; the others answer ENOTTY
+ * like an absent ioctl (docs/iommufd.md says which).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "iofd_private.h"
+
+union iofd_ucmd_buffer {
+	struct iommu_destroy destroy;
+	struct iommu_ioas_alloc ioas_alloc;
+	struct iommu_ioas_allow_iovas allow_iovas;
+	struct iommu_ioas_iova_ranges iova_ranges;
+	struct iommu_option option;
+	struct iommu_vfio_ioas vfio_ioas;
+};
+
+struct iofd_ioctl_op {
+	unsigned long cmd;
+	uint32_t size;
+	uint32_t min_size;
+	int (*execute)(struct iofd_ucmd *ucmd);
+};
+
+/* min_size is the end of the last field an old client must supply. */
+#define IOCTL_OP(ioctl, fn, type, last)                                       \
+	[ioctl & 0xff] = {                                                    \
+		.cmd = ioctl,                                                 \
+		.size = sizeof(type),                                         \
+		.min_size = offsetof(type, last) + sizeof(((type *)0)->last), \
+		.execute = fn,                                                \
+	}
+
+#define IOFD_TABLE_BASE IOMMUFD_CMD_BASE
+#define IOFD_TABLE_END (IOMMUFD_CMD_HW_QUEUE_ALLOC + 1)
+
+static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
+	IOCTL_OP(IOMMU_DESTROY, iofd_destroy_ioctl, struct iommu_destroy, id),
+	IOCTL_OP(IOMMU_IOAS_ALLOC, iofd_ioas_alloc_ioctl,
+		 struct iommu_ioas_alloc, out_ioas_id),
+	IOCTL_OP(IOMMU_IOAS_ALLOW_IOVAS, iofd_ioas_allow_iovas,
+		 struct iommu_ioas_allow_iovas, allowed_iovas),
+	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iofd_ioas_iova_ranges,
+		 struct iommu_ioas_iova_ranges, out_iova_alignment),
+	IOCTL_OP(IOMMU_OPTION, iofd_option_ioctl, struct iommu_option, val64),
+	IOCTL_OP(IOMMU_VFIO_IOAS, iofd_vfio_ioas, struct iommu_vfio_ioas,
+		 __reserved),
+};
+
+/* ---- the caller's memory ------------------------------------------------ */
+
+static int self_read(void *ctx, uint64_t uptr, void *buf, size_t len)
+{
+	struct iovec local = { buf, len }, remote = { (void *)uptr, len };
+
+	(void)ctx;
+	if (!len)
+		return 0;
+	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) ==
+			       (ssize_t)len ?
+		       0 :
+		       -EFAULT;
+}
+
+static int self_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
+{
+	struct iovec local = { (void *)buf, len },
+		     remote = { (void *)uptr, len };
+
+	(void)ctx;
+	if (!len)
+		return 0;
+	return process_vm_writev(getpid(), &local, 1, &remote, 1, 0) ==
+			       (ssize_t)len ?
+		       0 :
+		       -EFAULT;
+}
+
+/** iofd_uread() - copy from the caller; -EFAULT for a bad address. */
+int iofd_uread(struct iofd_ctx *ictx, uint64_t uptr, void *buf, size_t len)
+{
+	return ictx->ua.read(ictx->ua.ctx, uptr, buf, len) ? -EFAULT : 0;
+}
+
+/** iofd_uwrite() - copy to the caller; -EFAULT for a bad address. */
+int iofd_uwrite(struct iofd_ctx *ictx, uint64_t uptr, const void *buf,
+		size_t len)
+{
+	return ictx->ua.write(ictx->ua.ctx, uptr, buf, len) ? -EFAULT : 0;
+}
+
+/**
+ * iofd_ucmd_respond() - write the command struct back to the caller:
+ * the whole struct, input fields included, up to the caller's size.
+ * @ucmd: the command.
+ * @cmd_len: the kernel's size of the struct.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int iofd_ucmd_respond(struct iofd_ucmd *ucmd, size_t cmd_len)
+{
+	size_t n = ucmd->user_size < cmd_len ? ucmd->user_size : cmd_len;
+
+	return iofd_uwrite(ucmd->ictx, ucmd->ubuffer, ucmd->cmd, n);
+}
+
+/* ---- dispatch ----------------------------------------------------------- */
+
+/* The extensible-struct copy (the kernel's copy_struct_from_user). */
+static int copy_struct(struct iofd_ctx *ictx, void *dst, size_t ksize,
+		       uint64_t src, size_t usize)
+{
+	uint8_t tail[64];
+
+	memset(dst, 0, ksize);
+	if (usize <= ksize)
+		return iofd_uread(ictx, src, dst, usize);
+	for (size_t off = ksize; off < usize;) {
+		size_t n = usize - off < sizeof(tail) ? usize - off :
+							sizeof(tail);
+
+		if (iofd_uread(ictx, src + off, tail, n))
+			return -EFAULT;
+		for (size_t i = 0; i < n; i++)
+			if (tail[i])
+				return -E2BIG;
+		off += n;
+	}
+	return iofd_uread(ictx, src, dst, ksize);
+}
+
+/**
+ * iommufd_sim_ioctl() - one ioctl on a context.
+ * @ictx: the context.
+ * @cmd: the ioctl number.
+ * @arg: the caller's pointer (a user address).
+ *
+ * Return: the handler's result: 0 or -errno.
+ */
+int iommufd_sim_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg)
+{
+	union iofd_ucmd_buffer buf;
+	struct iofd_ucmd ucmd = { .ictx = ictx, .ubuffer = arg, .cmd = &buf };
+	const struct iofd_ioctl_op *op;
+	unsigned int nr = cmd & 0xff;
+	int ret;
+
+	if (nr < IOFD_TABLE_BASE || nr >= IOFD_TABLE_END)
+		return -ENOTTY; /* the VFIO compatibility commands: not yet */
+	if (iofd_uread(ictx, arg, &ucmd.user_size, sizeof(ucmd.user_size)))
+		return -EFAULT;
+	op = &iofd_ops_by_nr[nr];
+	if (!op->execute || op->cmd != cmd)
+		return -ENOTTY;
+	if (ucmd.user_size < op->min_size)
+		return -EINVAL;
+	ret = copy_struct(ictx, &buf, op->size, arg, ucmd.user_size);
+	if (ret)
+		return ret;
+	return op->execute(&ucmd);
+}
+
+/**
+ * iommufd_sim_open() - a new context (what opening /dev/iommu makes).
+ * @ua: how to reach the caller's memory, or NULL for this process.
+ * @out: the context.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out)
+{
+	struct iofd_ctx *ictx = calloc(1, sizeof(*ictx));
+
+	*out = NULL;
+	if (!ictx)
+		return -ENOMEM;
+	if (ua)
+		ictx->ua = *ua;
+	else
+		ictx->ua = (struct iofd_uaccess){ self_read, self_write, NULL };
+	*out = ictx;
+	return 0;
+}
+
+/**
+ * iommufd_sim_close() - destroy every object (leaves first) and the
+ * context, as the kernel's release does.
+ * @ictx: the context (NULL is fine).
+ */
+void iommufd_sim_close(struct iofd_ctx *ictx)
+{
+	if (!ictx)
+		return;
+	iofd_destroy_all(ictx);
+	free(ictx->objs);
+	free(ictx);
+}
