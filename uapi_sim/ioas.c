@@ -17,7 +17,8 @@
 #define IOFD_PAGE_SIZE 4096ULL
 #define IOFD_MAX_IOVAS (1u << 20) /* entries read by one ALLOW_IOVAS */
 
-static struct iofd_ioas *get_ioas(struct iofd_ctx *ictx, uint32_t id)
+/** iofd_get_ioas() - look up an IOAS (with a reference), or NULL. */
+struct iofd_ioas *iofd_get_ioas(struct iofd_ctx *ictx, uint32_t id)
 {
 	return (struct iofd_ioas *)iofd_get_object(ictx, id, IOFD_OBJ_IOAS);
 }
@@ -25,11 +26,13 @@ static struct iofd_ioas *get_ioas(struct iofd_ctx *ictx, uint32_t id)
 /** iofd_ioas_destroy() - free an IOAS the table no longer holds. */
 void iofd_ioas_destroy(struct iofd_ioas *ioas)
 {
+	iopt_free_all(&ioas->iopt);
 	free(ioas->allowed);
 	free(ioas);
 }
 
-static uint64_t ioas_alignment(const struct iofd_ioas *ioas)
+/** iofd_ioas_alignment() - the IOVA alignment every map must keep. */
+uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas)
 {
 	return ioas->huge_pages ? 1 : IOFD_PAGE_SIZE;
 }
@@ -91,7 +94,7 @@ int iofd_ioas_allow_iovas(struct iofd_ucmd *ucmd)
 
 	if (cmd->__reserved)
 		return -EOPNOTSUPP;
-	ioas = get_ioas(ucmd->ictx, cmd->ioas_id);
+	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
 	if (cmd->num_iovas > IOFD_MAX_IOVAS) {
@@ -149,7 +152,7 @@ int iofd_ioas_iova_ranges(struct iofd_ucmd *ucmd)
 
 	if (cmd->__reserved)
 		return -EOPNOTSUPP;
-	ioas = get_ioas(ucmd->ictx, cmd->ioas_id);
+	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
 	/* no reserved ranges exist yet: one hole, the whole space */
@@ -158,7 +161,7 @@ int iofd_ioas_iova_ranges(struct iofd_ucmd *ucmd)
 				  sizeof(whole));
 	if (!ret) {
 		cmd->num_iovas = total;
-		cmd->out_iova_alignment = ioas_alignment(ioas);
+		cmd->out_iova_alignment = iofd_ioas_alignment(ioas);
 		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
 	}
 	if (!ret && total > capacity)
@@ -187,9 +190,21 @@ static int option_rlimit_mode(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 	return 0;
 }
 
+/* Turning huge pages off needs every area page aligned (kernel
+ * iopt_disable_large_pages). */
+static bool misaligned_area(struct iofd_ioas *ioas)
+{
+	for (struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, 0); a;
+	     a = iopt_next(&ioas->iopt, a))
+		if ((a->iova | (a->last + 1) | a->user_va) &
+		    (IOFD_PAGE_SIZE - 1))
+			return true;
+	return false;
+}
+
 static int option_huge_pages(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 {
-	struct iofd_ioas *ioas = get_ioas(ucmd->ictx, cmd->object_id);
+	struct iofd_ioas *ioas = iofd_get_ioas(ucmd->ictx, cmd->object_id);
 	int ret = 0;
 
 	if (!ioas)
@@ -198,7 +213,9 @@ static int option_huge_pages(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 		cmd->val64 = ioas->huge_pages;
 	else if (cmd->val64 > 1)
 		ret = -EINVAL;
-	else /* no areas yet, so none can be misaligned (EADDRINUSE) */
+	else if (!cmd->val64 && misaligned_area(ioas))
+		ret = -EADDRINUSE;
+	else
 		ioas->huge_pages = cmd->val64;
 	iofd_put_object(&ioas->obj);
 	return ret;
@@ -260,7 +277,7 @@ int iofd_vfio_ioas(struct iofd_ucmd *ucmd)
 		cmd->ioas_id = ictx->vfio_ioas->obj.id;
 		return iofd_ucmd_respond(ucmd, sizeof(*cmd));
 	case IOMMU_VFIO_IOAS_SET:
-		ioas = get_ioas(ictx, cmd->ioas_id);
+		ioas = iofd_get_ioas(ictx, cmd->ioas_id);
 		if (!ioas)
 			return -ENOENT;
 		ictx->vfio_ioas = ioas;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "iommufd.h"
+#include "iopt.h"
 
 enum iofd_obj_type {
 	IOFD_OBJ_NONE,
@@ -35,6 +36,7 @@ struct iofd_ioas {
 	struct iommu_iova_range *allowed; /* sorted, non-overlapping */
 	uint32_t nallowed;
 	bool huge_pages; /* IOMMU_OPTION_HUGE_PAGES */
+	struct iopt iopt; /* the mapped areas */
 };
 
 struct iofd_ctx {
@@ -75,5 +77,12 @@ int iofd_ioas_iova_ranges(struct iofd_ucmd *ucmd);
 int iofd_option_ioctl(struct iofd_ucmd *ucmd);
 int iofd_vfio_ioas(struct iofd_ucmd *ucmd);
 void iofd_ioas_destroy(struct iofd_ioas *ioas);
+struct iofd_ioas *iofd_get_ioas(struct iofd_ctx *ictx, uint32_t id);
+uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas);
+
+/* ioas_map.c */
+int iofd_ioas_map(struct iofd_ucmd *ucmd);
+int iofd_ioas_unmap(struct iofd_ucmd *ucmd);
+int iofd_ioas_copy(struct iofd_ucmd *ucmd);
 
 #endif /* IOMMUSIM_UAPI_SIM_IOFD_PRIVATE_H */

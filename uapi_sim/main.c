@@ -32,6 +32,9 @@ union iofd_ucmd_buffer {
 	struct iommu_ioas_iova_ranges iova_ranges;
 	struct iommu_option option;
 	struct iommu_vfio_ioas vfio_ioas;
+	struct iommu_ioas_map map;
+	struct iommu_ioas_unmap unmap;
+	struct iommu_ioas_copy copy;
 };
 
 struct iofd_ioctl_op {
@@ -61,6 +64,11 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 		 struct iommu_ioas_allow_iovas, allowed_iovas),
 	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iofd_ioas_iova_ranges,
 		 struct iommu_ioas_iova_ranges, out_iova_alignment),
+	IOCTL_OP(IOMMU_IOAS_MAP, iofd_ioas_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_UNMAP, iofd_ioas_unmap, struct iommu_ioas_unmap,
+		 length),
+	IOCTL_OP(IOMMU_IOAS_COPY, iofd_ioas_copy, struct iommu_ioas_copy,
+		 src_iova),
 	IOCTL_OP(IOMMU_OPTION, iofd_option_ioctl, struct iommu_option, val64),
 	IOCTL_OP(IOMMU_VFIO_IOAS, iofd_vfio_ioas, struct iommu_vfio_ioas,
 		 __reserved),

@@ -13,6 +13,7 @@
 
 #include "check_main.h"
 #include "uapi_sim/iommufd.h"
+#include "uapi_sim/iopt.h"
 
 static struct iofd_ctx *ctx;
 
@@ -68,6 +69,9 @@ static const struct len_case {
 	{ IOMMU_IOAS_IOVA_RANGES, 32, 32 },
 	{ IOMMU_OPTION, 24, 24 },
 	{ IOMMU_VFIO_IOAS, 12, 12 },
+	{ IOMMU_IOAS_MAP, 40, 40 },
+	{ IOMMU_IOAS_UNMAP, 24, 24 },
+	{ IOMMU_IOAS_COPY, 40, 40 },
 };
 
 START_TEST(test_cmd_length)
@@ -291,6 +295,217 @@ START_TEST(test_vfio_ioas)
 }
 END_TEST
 
+static int map(uint32_t ioas, uint32_t flags, uint64_t uva, uint64_t len,
+	       uint64_t *iova)
+{
+	struct iommu_ioas_map m = { .size = sizeof(m),
+				    .flags = flags,
+				    .ioas_id = ioas,
+				    .user_va = uva,
+				    .length = len,
+				    .iova = *iova };
+	int ret = io(IOMMU_IOAS_MAP, &m);
+
+	*iova = m.iova;
+	return ret;
+}
+
+static int unmap(uint32_t ioas, uint64_t iova, uint64_t len, uint64_t *done)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u), .ioas_id = ioas, .iova = iova, .length = len
+	};
+	int ret = io(IOMMU_IOAS_UNMAP, &u);
+
+	*done = u.length;
+	return ret;
+}
+
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+#define FIXED IOMMU_IOAS_MAP_FIXED_IOVA
+
+/* ioas.c iommufd_ioas_map: the order of checks; no memory is touched
+ * without a domain (the selftest maps 2 GiB it never allocated). */
+START_TEST(test_map_checks)
+{
+	uint32_t ioas = ioas_alloc();
+	uint64_t iova = 0x10000;
+
+	ck_assert_int_eq(map(ioas, FIXED | RW | 8, 1UL << 31, 0x4000, &iova),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(map(ioas, FIXED, 1UL << 31, 0x4000, &iova), -EINVAL);
+	iova = UINT64_MAX;
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0x4000, &iova), -EOVERFLOW);
+	iova = 0x10000;
+	ck_assert_int_eq(map(99, FIXED | RW, 0, 0x4000, &iova), -ENOENT);
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0, &iova), -EINVAL);
+	ck_assert_int_eq(map(ioas, FIXED | RW, 1UL << 31, 0x4000, &iova), 0);
+	ck_assert_uint_eq(iova, 0x10000);
+	iova = 0x13000;
+	ck_assert_int_eq(map(ioas, FIXED | RW, 1UL << 31, 0x1000, &iova),
+			 -EEXIST);
+	iova = 0xfffffffffffff000ULL;
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0x2000, &iova), -EOVERFLOW);
+}
+END_TEST
+
+/* io_pagetable.c iopt_alloc_iova: never 0, aligned to the smaller of the
+ * length (rounded to a power of two) and user_va's lowest set bit, clear
+ * of areas, inside the allowed ranges. */
+START_TEST(test_map_auto)
+{
+	struct iommu_iova_range allow = { 0x100000, 0x1fffff };
+	struct iommu_ioas_allow_iovas a = { .size = sizeof(a),
+					    .num_iovas = 1,
+					    .allowed_iovas =
+						    (uintptr_t)&allow };
+	uint32_t ioas = ioas_alloc();
+	uint64_t i1 = 0, i2 = 0, i3 = 0;
+
+	ck_assert_int_eq(map(ioas, RW, 0x200000000, 0x4000, &i1), 0);
+	ck_assert_uint_ne(i1, 0);
+	ck_assert_uint_eq(i1 % 0x4000, 0);
+	ck_assert_int_eq(map(ioas, RW, 0x200000000, 0x4000, &i2), 0);
+	ck_assert(i2 > i1 + 0x3fff || i2 + 0x3fff < i1);
+	/* the page offset of user_va is kept */
+	ck_assert_int_eq(map(ioas, RW, 0x300000123, 0x1000, &i3), 0);
+	ck_assert_uint_eq(i3 & 0xfff, 0x123);
+	a.ioas_id = ioas;
+	ck_assert_int_eq(io(IOMMU_IOAS_ALLOW_IOVAS, &a), 0);
+	i1 = 0;
+	ck_assert_int_eq(map(ioas, RW, 0x400000000, 0x10000, &i1), 0);
+	ck_assert(i1 >= allow.start && i1 + 0xffff <= allow.last);
+	ck_assert_int_eq(map(ioas, RW, 0x400000000, 0x200000, &i1), -ENOSPC);
+}
+END_TEST
+
+/* io_pagetable.c iopt_unmap_iova: whole areas only, length back. */
+START_TEST(test_unmap)
+{
+	uint32_t ioas = ioas_alloc();
+	uint64_t iova = 0x10000, done;
+
+	ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &done), 0); /* empty */
+	ck_assert_uint_eq(done, 0);
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0x4000, &iova), 0);
+	iova = 0x14000;
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0x2000, &iova), 0);
+	ck_assert_int_eq(unmap(ioas, 0x11000, 0x1000, &done), -ENOENT);
+	ck_assert_int_eq(unmap(ioas, 0x10000, 0x5000, &done), -ENOENT);
+	ck_assert_int_eq(unmap(ioas, 0x20000, 0x1000, &done), -ENOENT);
+	ck_assert_int_eq(unmap(ioas, 0x10000, 0, &done), -EINVAL);
+	ck_assert_int_eq(unmap(ioas, 0x10000, UINT64_MAX - 1, &done),
+			 -EOVERFLOW);
+	ck_assert_int_eq(unmap(ioas, 0xf000, 0x5000, &done), 0);
+	ck_assert_uint_eq(done, 0x4000);
+	ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &done), 0);
+	ck_assert_uint_eq(done, 0x2000);
+}
+END_TEST
+
+/* ioas.c iommufd_ioas_copy: the source must be covered without a gap. */
+START_TEST(test_copy)
+{
+	uint32_t src = ioas_alloc(), dst = ioas_alloc();
+	struct iommu_ioas_copy c = { .size = sizeof(c),
+				     .flags = RW,
+				     .dst_ioas_id = dst,
+				     .src_ioas_id = src,
+				     .length = 0x3000,
+				     .src_iova = 0x10000 };
+	uint64_t iova = 0x10000, done;
+
+	ck_assert_int_eq(map(src, FIXED | RW, 0x7000000, 0x2000, &iova), 0);
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &c), -ENOENT); /* gap */
+	iova = 0x12000;
+	ck_assert_int_eq(map(src, FIXED | RW, 0x9000000, 0x2000, &iova), 0);
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &c), 0);
+	ck_assert_uint_ne(c.dst_iova, 0);
+	/* two areas arrived: unmapping one piece alone is fine */
+	ck_assert_int_eq(unmap(dst, c.dst_iova, 0x2000, &done), 0);
+	ck_assert_uint_eq(done, 0x2000);
+	ck_assert_int_eq(unmap(dst, 0, UINT64_MAX, &done), 0);
+	ck_assert_uint_eq(done, 0x1000);
+	c.length = 0;
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &c), -EINVAL);
+	c.length = 0x1000;
+	c.dst_ioas_id = 42;
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &c), -ENOENT);
+	c.flags = 0;
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &c), -EINVAL);
+	c.flags = 0x10;
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &c), -EOPNOTSUPP);
+}
+END_TEST
+
+/* HUGE_PAGES off needs page-aligned areas (kernel
+ * iopt_disable_large_pages: EADDRINUSE), then maps must be page sized. */
+START_TEST(test_huge_pages_off)
+{
+	uint32_t ioas = ioas_alloc();
+	struct iommu_option o = { .size = sizeof(o),
+				  .option_id = IOMMU_OPTION_HUGE_PAGES,
+				  .op = IOMMU_OPTION_OP_SET,
+				  .object_id = ioas };
+	uint64_t iova = 0x10000, done;
+
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0x100, &iova), 0);
+	ck_assert_int_eq(io(IOMMU_OPTION, &o), -EADDRINUSE);
+	ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &done), 0);
+	ck_assert_int_eq(io(IOMMU_OPTION, &o), 0);
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0, 0x100, &iova), -EINVAL);
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0x10, 0x1000, &iova), -EINVAL);
+}
+END_TEST
+
+/* The area tree against a brute-force list, random operations. */
+START_TEST(test_area_tree)
+{
+	enum { SLOTS = 512 };
+	struct iopt_area *slot[SLOTS] = { 0 };
+	uint64_t state = 12345;
+	struct iopt t = { 0 };
+
+	for (int step = 0; step < 20000; step++) {
+		unsigned int k;
+
+		state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (unsigned int)(state >> 33) % SLOTS;
+		if (slot[k]) {
+			iopt_remove(&t, slot[k]);
+			free(slot[k]);
+			slot[k] = NULL;
+		} else {
+			slot[k] = calloc(1, sizeof(*slot[k]));
+			slot[k]->iova = (uint64_t)k << 12;
+			slot[k]->last = slot[k]->iova + 0xfff;
+			iopt_insert(&t, slot[k]);
+		}
+		if (step % 97 == 0) {
+			uint64_t q = (state >> 20) % (SLOTS << 12);
+			unsigned int want = (unsigned int)(q >> 12);
+			struct iopt_area *a;
+
+			while (want < SLOTS && !slot[want])
+				want++;
+			a = iopt_first_at_or_after(&t, q);
+			if (want == SLOTS ? a != NULL : a != slot[want])
+				ck_abort_msg("first_at_or_after(0x%llx) wrong",
+					     (unsigned long long)q);
+		}
+	}
+	{
+		uint64_t count = 0;
+
+		for (struct iopt_area *a = iopt_first_at_or_after(&t, 0); a;
+		     a = iopt_next(&t, a))
+			count++;
+		ck_assert_uint_eq(count, t.nareas);
+	}
+	iopt_free_all(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("iofd");
@@ -307,6 +522,12 @@ int main(void)
 	tcase_add_test(tc, test_allow_iovas);
 	tcase_add_test(tc, test_option);
 	tcase_add_test(tc, test_vfio_ioas);
+	tcase_add_test(tc, test_map_checks);
+	tcase_add_test(tc, test_map_auto);
+	tcase_add_test(tc, test_unmap);
+	tcase_add_test(tc, test_copy);
+	tcase_add_test(tc, test_huge_pages_off);
+	tcase_add_test(tc, test_area_tree);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }

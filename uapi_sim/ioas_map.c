@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ioas_map.c - IOMMU_IOAS_MAP, IOMMU_IOAS_UNMAP and IOMMU_IOAS_COPY over
+ * an IOAS's areas (kernel: drivers/iommu/iommufd/ioas.c and
+ * io_pagetable.c; errno order: shared/reference/iommufd-uapi.md 2.2).
+ *
+ * With no domain and no access attached, a map only records (VA, length,
+ * rights), as the kernel does: no memory is touched, so mapping an address
+ * the caller has not mapped succeeds. Pinning and domains arrive with
+ * devices (issue 5).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iofd_private.h"
+
+#define IOFD_PAGE_SIZE 4096ULL
+#define IOFD_THP_SIZE (2ULL << 20)
+#define MAP_FLAGS                                               \
+	(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | \
+	 IOMMU_IOAS_MAP_READABLE)
+#define MAP_PROT (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)
+
+static uint64_t roundup_pow2(uint64_t x)
+{
+	return x > (1ULL << 63) ? 1ULL << 63 :
+	       x <= 1		? 1 :
+				  1ULL << (64 - __builtin_clzll(x - 1));
+}
+
+/*
+ * Automatic placement (kernel iopt_alloc_iova): never 0, from the first
+ * page up, inside the allowed ranges when there are any, clear of areas.
+ * The alignment is min(roundup_pow2(length), lowest set bit of user_va),
+ * at most 2 MiB, and the user_va's offset in its page is kept.
+ */
+static int alloc_iova(struct iofd_ioas *ioas, uint64_t uva, uint64_t length,
+		      uint64_t *out)
+{
+	struct iommu_iova_range whole = { 0, UINT64_MAX };
+	const struct iommu_iova_range *ranges = ioas->nallowed ? ioas->allowed :
+								 &whole;
+	uint32_t n = ioas->nallowed ? ioas->nallowed : 1;
+	uint64_t align = roundup_pow2(length), step, off;
+
+	if (uva && (uva & -uva) < align)
+		align = uva & -uva;
+	if (align > IOFD_THP_SIZE)
+		align = IOFD_THP_SIZE;
+	if (align < iofd_ioas_alignment(ioas))
+		return -EINVAL;
+	step = align < IOFD_PAGE_SIZE ? IOFD_PAGE_SIZE : align;
+	off = align < IOFD_PAGE_SIZE ? uva & (IOFD_PAGE_SIZE - 1) : 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t start = ranges[i].start > IOFD_PAGE_SIZE ?
+					 ranges[i].start :
+					 IOFD_PAGE_SIZE;
+
+		for (;;) {
+			uint64_t cand = start - (start - off) % step, last;
+			struct iopt_area *a;
+
+			if (cand < start &&
+			    __builtin_add_overflow(cand, step, &cand))
+				break;
+			if (__builtin_add_overflow(cand, length - 1, &last) ||
+			    last > ranges[i].last)
+				break;
+			a = iopt_first_at_or_after(&ioas->iopt, cand);
+			if (!a || a->iova > last) {
+				*out = cand;
+				return 0;
+			}
+			if (a->last == UINT64_MAX)
+				break;
+			start = a->last + 1;
+		}
+	}
+	return -ENOSPC;
+}
+
+static int add_area(struct iofd_ioas *ioas, uint64_t iova, uint64_t length,
+		    uint64_t uva, unsigned int prot)
+{
+	struct iopt_area *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return -ENOMEM;
+	a->iova = iova;
+	a->last = iova + length - 1;
+	a->user_va = uva;
+	a->prot = prot;
+	iopt_insert(&ioas->iopt, a);
+	return 0;
+}
+
+/* Where [iova, iova + length) goes: checked when fixed, found when not. */
+static int place(struct iofd_ioas *ioas, bool fixed, uint64_t uva,
+		 uint64_t length, uint64_t *iova)
+{
+	uint64_t align = iofd_ioas_alignment(ioas), last;
+
+	if (!length || length % align || (uva & (IOFD_PAGE_SIZE - 1)) % align)
+		return -EINVAL;
+	if (!fixed)
+		return alloc_iova(ioas, uva, length, iova);
+	if (*iova % align)
+		return -EINVAL;
+	if (__builtin_add_overflow(*iova, length - 1, &last))
+		return -EOVERFLOW;
+	/* (no reserved ranges exist yet: those fail with EINVAL) */
+	if (iopt_overlaps(&ioas->iopt, *iova, last))
+		return -EEXIST;
+	return 0;
+}
+
+/**
+ * iofd_ioas_map() - IOMMU_IOAS_MAP (kernel iommufd_ioas_map): EOPNOTSUPP
+ * for flags or reserved, EOVERFLOW for iova or length at U64_MAX, EINVAL
+ * without R or W, ENOENT, EINVAL for length 0 or misalignment, EEXIST over
+ * an area, ENOSPC when no IOVA is free.
+ * @ucmd: the command.
+ *
+ * Return: 0 or -errno.
+ */
+int iofd_ioas_map(struct iofd_ucmd *ucmd)
+{
+	struct iommu_ioas_map *cmd = ucmd->cmd;
+	struct iofd_ioas *ioas;
+	uint64_t iova = cmd->iova;
+	int ret;
+
+	if ((cmd->flags & ~MAP_FLAGS) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags & MAP_PROT))
+		return -EINVAL;
+	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	ret = place(ioas, cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA, cmd->user_va,
+		    cmd->length, &iova);
+	if (!ret)
+		ret = add_area(ioas, iova, cmd->length, cmd->user_va,
+			       cmd->flags & MAP_PROT);
+	if (!ret) {
+		cmd->iova = iova;
+		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	iofd_put_object(&ioas->obj);
+	return ret;
+}
+
+/*
+ * Unmap whole areas inside [iova, last] (kernel iopt_unmap_iova): an area
+ * only partly inside is ENOENT (areas are never split), and so is a range
+ * with nothing in it unless @all.
+ */
+static int unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
+		       bool all, uint64_t *unmapped)
+{
+	struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, iova);
+
+	*unmapped = 0;
+	for (struct iopt_area *b = a; b && b->iova <= last;
+	     b = iopt_next(&ioas->iopt, b))
+		if (b->iova < iova || b->last > last)
+			return -ENOENT;
+	while (a && a->iova <= last) {
+		struct iopt_area *next = iopt_next(&ioas->iopt, a);
+
+		*unmapped += a->last - a->iova + 1;
+		iopt_remove(&ioas->iopt, a);
+		free(a);
+		a = next;
+	}
+	return *unmapped || all ? 0 : -ENOENT;
+}
+
+/**
+ * iofd_ioas_unmap() - IOMMU_IOAS_UNMAP (kernel iommufd_ioas_unmap): iova 0
+ * with length U64_MAX unmaps everything (even nothing); otherwise the
+ * range must hold whole areas. length comes back as the bytes unmapped.
+ * @ucmd: the command.
+ *
+ * Return: 0 or -errno.
+ */
+int iofd_ioas_unmap(struct iofd_ucmd *ucmd)
+{
+	struct iommu_ioas_unmap *cmd = ucmd->cmd;
+	struct iofd_ioas *ioas;
+	uint64_t unmapped, last;
+	int ret;
+
+	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	if (cmd->iova == 0 && cmd->length == UINT64_MAX) {
+		ret = unmap_range(ioas, 0, UINT64_MAX, true, &unmapped);
+	} else if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX) {
+		ret = -EOVERFLOW;
+	} else if (!cmd->length) {
+		ret = -EINVAL;
+	} else if (__builtin_add_overflow(cmd->iova, cmd->length - 1, &last)) {
+		ret = -EOVERFLOW;
+	} else {
+		ret = unmap_range(ioas, cmd->iova, last, false, &unmapped);
+	}
+	if (!ret) {
+		cmd->length = unmapped;
+		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	iofd_put_object(&ioas->obj);
+	return ret;
+}
+
+struct piece {
+	uint64_t offset, length, user_va;
+};
+
+/* The areas covering [iova, last] without a gap (kernel iopt_get_pages). */
+static int collect(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
+		   struct piece **out, size_t *n)
+{
+	struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, iova);
+	uint64_t at = iova;
+	size_t cap = 0;
+
+	*out = NULL;
+	*n = 0;
+	for (; a && at <= last; a = iopt_next(&ioas->iopt, a)) {
+		uint64_t end = a->last < last ? a->last : last;
+		struct piece *p;
+
+		if (a->iova > at)
+			break;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			p = realloc(*out, cap * sizeof(*p));
+			if (!p)
+				return -ENOMEM;
+			*out = p;
+		}
+		(*out)[(*n)++] = (struct piece){ at - iova, end - at + 1,
+						 a->user_va + (at - a->iova) };
+		if (end == last)
+			return 0;
+		at = end + 1;
+	}
+	return -ENOENT;
+}
+
+static int copy_into(struct iofd_ioas *dst, struct iommu_ioas_copy *cmd,
+		     const struct piece *p, size_t n)
+{
+	uint64_t iova = cmd->dst_iova;
+	int ret = place(dst, cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA,
+			p[0].user_va, cmd->length, &iova);
+
+	for (size_t i = 0; !ret && i < n; i++) {
+		ret = add_area(dst, iova + p[i].offset, p[i].length,
+			       p[i].user_va, cmd->flags & MAP_PROT);
+		if (ret) /* take back what this copy added */
+			for (size_t j = 0; j < i; j++) {
+				struct iopt_area *a = iopt_first_at_or_after(
+					&dst->iopt, iova + p[j].offset);
+
+				iopt_remove(&dst->iopt, a);
+				free(a);
+			}
+	}
+	if (!ret)
+		cmd->dst_iova = iova;
+	return ret;
+}
+
+/**
+ * iofd_ioas_copy() - IOMMU_IOAS_COPY (kernel iommufd_ioas_copy): map into
+ * the destination what covers [src_iova, src_iova + length) in the
+ * source, which must be covered by areas without a gap (ENOENT).
+ * @ucmd: the command.
+ *
+ * Return: 0 or -errno.
+ */
+int iofd_ioas_copy(struct iofd_ucmd *ucmd)
+{
+	struct iommu_ioas_copy *cmd = ucmd->cmd;
+	struct iofd_ioas *src, *dst;
+	struct piece *p = NULL;
+	size_t n = 0;
+	uint64_t last;
+	int ret;
+
+	if (cmd->flags & ~MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (cmd->length >= UINT64_MAX || cmd->src_iova >= UINT64_MAX ||
+	    cmd->dst_iova >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags & MAP_PROT))
+		return -EINVAL;
+	src = iofd_get_ioas(ucmd->ictx, cmd->src_ioas_id);
+	if (!src)
+		return -ENOENT;
+	if (!cmd->length)
+		ret = -EINVAL;
+	else if (__builtin_add_overflow(cmd->src_iova, cmd->length - 1, &last))
+		ret = -EOVERFLOW;
+	else
+		ret = collect(src, cmd->src_iova, last, &p, &n);
+	iofd_put_object(&src->obj);
+	if (ret)
+		goto out_free;
+	dst = iofd_get_ioas(ucmd->ictx, cmd->dst_ioas_id);
+	if (!dst) {
+		ret = -ENOENT;
+		goto out_free;
+	}
+	ret = copy_into(dst, cmd, p, n);
+	iofd_put_object(&dst->obj);
+	if (!ret)
+		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
+out_free:
+	free(p);
+	return ret;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * iopt.h - an IOAS's IOVA space (the kernel's io_pagetable): the mapped
+ * areas in a balanced tree keyed by IOVA (AVL; areas never overlap, so the
+ * neighbours of a point answer every overlap question in O(log n)).
+ *
+ * Vocabulary as the kernel's: [iova, last] with @last inclusive.
+ */
+#ifndef IOMMUSIM_UAPI_SIM_IOPT_H
+#define IOMMUSIM_UAPI_SIM_IOPT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct iopt_area {
+	uint64_t iova;
+	uint64_t last;
+	uint64_t user_va; /* of iova */
+	unsigned int prot; /* IOMMU_IOAS_MAP_READABLE / WRITEABLE */
+	/* tree links */
+	struct iopt_area *left, *right;
+	int height;
+};
+
+struct iopt {
+	struct iopt_area *root;
+	uint64_t nareas;
+};
+
+struct iopt_area *iopt_first_at_or_after(struct iopt *t, uint64_t iova);
+struct iopt_area *iopt_next(struct iopt *t, struct iopt_area *a);
+bool iopt_overlaps(struct iopt *t, uint64_t iova, uint64_t last);
+void iopt_insert(struct iopt *t, struct iopt_area *a);
+void iopt_remove(struct iopt *t, struct iopt_area *a);
+void iopt_free_all(struct iopt *t);
+
+#endif /* IOMMUSIM_UAPI_SIM_IOPT_H */
