@@ -53,29 +53,13 @@ static int alloc_iova(struct iofd_ioas *ioas, uint64_t uva, uint64_t length,
 	step = align < IOFD_PAGE_SIZE ? IOFD_PAGE_SIZE : align;
 	off = align < IOFD_PAGE_SIZE ? uva & (IOFD_PAGE_SIZE - 1) : 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint64_t start = ranges[i].start > IOFD_PAGE_SIZE ?
-					 ranges[i].start :
-					 IOFD_PAGE_SIZE;
+		uint64_t lo = ranges[i].start > IOFD_PAGE_SIZE ?
+				      ranges[i].start :
+				      IOFD_PAGE_SIZE;
 
-		for (;;) {
-			uint64_t cand = start - (start - off) % step, last;
-			struct iopt_area *a;
-
-			if (cand < start &&
-			    __builtin_add_overflow(cand, step, &cand))
-				break;
-			if (__builtin_add_overflow(cand, length - 1, &last) ||
-			    last > ranges[i].last)
-				break;
-			a = iopt_first_at_or_after(&ioas->iopt, cand);
-			if (!a || a->iova > last) {
-				*out = cand;
-				return 0;
-			}
-			if (a->last == UINT64_MAX)
-				break;
-			start = a->last + 1;
-		}
+		if (!iopt_find_hole(&ioas->iopt, lo, ranges[i].last, length,
+				    step, off, out))
+			return 0;
 	}
 	return -ENOSPC;
 }

@@ -17,9 +17,11 @@ struct iopt_area {
 	uint64_t last;
 	uint64_t user_va; /* of iova */
 	unsigned int prot; /* IOMMU_IOAS_MAP_READABLE / WRITEABLE */
-	/* tree links */
+	/* tree links and the subtree summary kept by iopt.c */
 	struct iopt_area *left, *right;
 	int height;
+	uint64_t min_iova, max_last; /* span of the subtree */
+	uint64_t max_hole; /* largest gap between its consecutive areas */
 };
 
 struct iopt {
@@ -33,5 +35,7 @@ bool iopt_overlaps(struct iopt *t, uint64_t iova, uint64_t last);
 void iopt_insert(struct iopt *t, struct iopt_area *a);
 void iopt_remove(struct iopt *t, struct iopt_area *a);
 void iopt_free_all(struct iopt *t);
+int iopt_find_hole(const struct iopt *t, uint64_t lo, uint64_t hi,
+		   uint64_t length, uint64_t step, uint64_t off, uint64_t *out);
 
 #endif /* IOMMUSIM_UAPI_SIM_IOPT_H */

@@ -506,6 +506,97 @@ START_TEST(test_area_tree)
 }
 END_TEST
 
+/* The old step-over-every-area scan, kept as the reference for the tree. */
+static int scan_hole(struct iopt *t, uint64_t lo, uint64_t hi, uint64_t len,
+		     uint64_t step, uint64_t off, uint64_t *out)
+{
+	uint64_t start = lo;
+
+	for (;;) {
+		uint64_t cand = start - (start - off) % step, last;
+		struct iopt_area *a;
+
+		if (cand < start && __builtin_add_overflow(cand, step, &cand))
+			return -1;
+		if (__builtin_add_overflow(cand, len - 1, &last) || last > hi)
+			return -1;
+		a = iopt_first_at_or_after(t, cand);
+		if (!a || a->iova > last) {
+			*out = cand;
+			return 0;
+		}
+		if (a->last == UINT64_MAX)
+			return -1;
+		start = a->last + 1;
+	}
+}
+
+static unsigned int rnd(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned int)(*state >> 33);
+}
+
+static void check_find_hole(struct iopt *t, uint64_t *st, unsigned int *found)
+{
+	uint64_t lo = (uint64_t)(rnd(st) % (256 * 16)) << 12;
+	uint64_t hi = lo + ((uint64_t)(rnd(st) % (256 * 8)) << 12);
+	uint64_t len = (uint64_t)(1 + rnd(st) % 40) << 12;
+	uint64_t step = 0x1000ULL << (rnd(st) % 6);
+	uint64_t off = rnd(st) % 3 ? 0 : rnd(st) % 0x1000;
+	uint64_t a = 1, b = 2;
+	int ra, rb;
+
+	if (rnd(st) % 8 == 0)
+		hi = UINT64_MAX;
+	ra = iopt_find_hole(t, lo, hi, len, step, off, &a);
+	rb = scan_hole(t, lo, hi, len, step, off, &b);
+	if (ra != rb || (!ra && a != b))
+		ck_abort_msg("lo 0x%llx hi 0x%llx len 0x%llx step 0x%llx: "
+			     "tree %d 0x%llx, scan %d 0x%llx",
+			     (unsigned long long)lo, (unsigned long long)hi,
+			     (unsigned long long)len, (unsigned long long)step,
+			     ra, (unsigned long long)a, rb,
+			     (unsigned long long)b);
+	*found += !ra;
+}
+
+/* iopt_find_hole() against the linear first-fit scan, random trees. */
+START_TEST(test_find_hole)
+{
+	enum { SLOTS = 256, STEPS = 6000, QUERIES = 4 };
+	struct iopt_area *slot[SLOTS] = { 0 };
+	uint64_t st = 777;
+	struct iopt t = { 0 };
+	unsigned int found = 0;
+
+	for (int i = 0; i < STEPS; i++) {
+		unsigned int k = rnd(&st) % SLOTS;
+
+		/* slot k owns 16 pages from k * 16; its area fills part */
+		if (slot[k]) {
+			iopt_remove(&t, slot[k]);
+			free(slot[k]);
+			slot[k] = NULL;
+		} else {
+			uint64_t first = rnd(&st) % 16;
+			uint64_t n = 1 + rnd(&st) % (16 - first);
+
+			slot[k] = calloc(1, sizeof(*slot[k]));
+			slot[k]->iova = ((uint64_t)k * 16 + first) << 12;
+			slot[k]->last = slot[k]->iova + (n << 12) - 1;
+			iopt_insert(&t, slot[k]);
+		}
+		for (int q = 0; q < QUERIES; q++)
+			check_find_hole(&t, &st, &found);
+	}
+	/* both outcomes were exercised, not just one */
+	ck_assert_uint_gt(found, STEPS * QUERIES / 10);
+	ck_assert_uint_lt(found, STEPS * QUERIES);
+	iopt_free_all(&t);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("iofd");
@@ -528,6 +619,7 @@ int main(void)
 	tcase_add_test(tc, test_copy);
 	tcase_add_test(tc, test_huge_pages_off);
 	tcase_add_test(tc, test_area_tree);
+	tcase_add_test(tc, test_find_hole);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
