@@ -202,6 +202,21 @@ static bool misaligned_area(struct iofd_ioas *ioas)
 	return false;
 }
 
+/**
+ * iofd_ioas_disable_large_pages() - IOVA alignment becomes PAGE_SIZE
+ * (kernel iopt_disable_large_pages, also reached by VFIO_SET_IOMMU TYPE1).
+ * @ioas: the IOAS.
+ *
+ * Return: 0, or -EADDRINUSE when an existing area is not page aligned.
+ */
+int iofd_ioas_disable_large_pages(struct iofd_ioas *ioas)
+{
+	if (ioas->huge_pages && misaligned_area(ioas))
+		return -EADDRINUSE;
+	ioas->huge_pages = false;
+	return 0;
+}
+
 static int option_huge_pages(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 {
 	struct iofd_ioas *ioas = iofd_get_ioas(ucmd->ictx, cmd->object_id);
@@ -213,10 +228,10 @@ static int option_huge_pages(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 		cmd->val64 = ioas->huge_pages;
 	else if (cmd->val64 > 1)
 		ret = -EINVAL;
-	else if (!cmd->val64 && misaligned_area(ioas))
-		ret = -EADDRINUSE;
+	else if (!cmd->val64)
+		ret = iofd_ioas_disable_large_pages(ioas);
 	else
-		ioas->huge_pages = cmd->val64;
+		ioas->huge_pages = true;
 	iofd_put_object(&ioas->obj);
 	return ret;
 }

@@ -100,6 +100,33 @@ static int place(struct iofd_ioas *ioas, bool fixed, uint64_t uva,
 }
 
 /**
+ * iofd_ioas_map_pages() - place and record one area (kernel
+ * iopt_map_user_pages): the core of IOAS_MAP and VFIO_IOMMU_MAP_DMA.
+ * @ioas: the IOAS.
+ * @iova: in: the IOVA when @fixed; out: where the area went.
+ * @uva: the caller's address of the first byte.
+ * @length: bytes.
+ * @prot: IOMMU_IOAS_MAP_READABLE / WRITEABLE (0 is allowed here).
+ * @fixed: whether *@iova is imposed.
+ *
+ * Return: 0, -EINVAL, -EOVERFLOW, -EEXIST, -ENOSPC or -ENOMEM.
+ */
+int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
+			uint64_t length, unsigned int prot, bool fixed)
+{
+	uint64_t end;
+	int ret;
+
+	/* iopt_alloc_user_pages checks the user range before any placing */
+	if (!length)
+		return -EINVAL;
+	if (__builtin_add_overflow(uva, length, &end))
+		return -EOVERFLOW;
+	ret = place(ioas, fixed, uva, length, iova);
+	return ret ? ret : add_area(ioas, *iova, length, uva, prot);
+}
+
+/**
  * iofd_ioas_map() - IOMMU_IOAS_MAP (kernel iommufd_ioas_map): EOPNOTSUPP
  * for flags or reserved, EOVERFLOW for iova or length at U64_MAX, EINVAL
  * without R or W, ENOENT, EINVAL for length 0 or misalignment, EEXIST over
@@ -124,11 +151,9 @@ int iofd_ioas_map(struct iofd_ucmd *ucmd)
 	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
-	ret = place(ioas, cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA, cmd->user_va,
-		    cmd->length, &iova);
-	if (!ret)
-		ret = add_area(ioas, iova, cmd->length, cmd->user_va,
-			       cmd->flags & MAP_PROT);
+	ret = iofd_ioas_map_pages(ioas, &iova, cmd->user_va, cmd->length,
+				  cmd->flags & MAP_PROT,
+				  cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA);
 	if (!ret) {
 		cmd->iova = iova;
 		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
@@ -142,8 +167,8 @@ int iofd_ioas_map(struct iofd_ucmd *ucmd)
  * only partly inside is ENOENT (areas are never split), and so is a range
  * with nothing in it unless @all.
  */
-static int unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
-		       bool all, uint64_t *unmapped)
+int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
+			  bool all, uint64_t *unmapped)
 {
 	struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, iova);
 
@@ -182,7 +207,8 @@ int iofd_ioas_unmap(struct iofd_ucmd *ucmd)
 	if (!ioas)
 		return -ENOENT;
 	if (cmd->iova == 0 && cmd->length == UINT64_MAX) {
-		ret = unmap_range(ioas, 0, UINT64_MAX, true, &unmapped);
+		ret = iofd_ioas_unmap_range(ioas, 0, UINT64_MAX, true,
+					    &unmapped);
 	} else if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX) {
 		ret = -EOVERFLOW;
 	} else if (!cmd->length) {
@@ -190,7 +216,8 @@ int iofd_ioas_unmap(struct iofd_ucmd *ucmd)
 	} else if (__builtin_add_overflow(cmd->iova, cmd->length - 1, &last)) {
 		ret = -EOVERFLOW;
 	} else {
-		ret = unmap_range(ioas, cmd->iova, last, false, &unmapped);
+		ret = iofd_ioas_unmap_range(ioas, cmd->iova, last, false,
+					    &unmapped);
 	}
 	if (!ret) {
 		cmd->length = unmapped;
@@ -308,4 +335,54 @@ int iofd_ioas_copy(struct iofd_ucmd *ucmd)
 out_free:
 	free(p);
 	return ret;
+}
+
+/*
+ * Split the area holding @iova so that @iova ends one piece (kernel
+ * iopt_area_split): nothing to do at an area's first or last byte; the
+ * new start must keep the IOAS alignment in IOVA and in user address.
+ */
+static int cut_one(struct iofd_ioas *ioas, uint64_t iova)
+{
+	struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, iova), *rhs;
+	uint64_t align = iofd_ioas_alignment(ioas), skip;
+
+	if (!a || a->iova > iova || iova == a->iova || iova == a->last)
+		return 0;
+	skip = iova + 1 - a->iova;
+	if ((iova + 1) % align || (a->user_va + skip) % align)
+		return -EINVAL;
+	rhs = calloc(1, sizeof(*rhs));
+	if (!rhs)
+		return -ENOMEM;
+	rhs->iova = iova + 1;
+	rhs->last = a->last;
+	rhs->user_va = a->user_va + skip;
+	rhs->prot = a->prot;
+	iopt_remove(&ioas->iopt, a); /* its span changes: re-insert */
+	a->last = iova;
+	iopt_insert(&ioas->iopt, a);
+	iopt_insert(&ioas->iopt, rhs);
+	return 0;
+}
+
+/**
+ * iofd_ioas_cut() - split areas so each of @iovas ends one (kernel
+ * iopt_cut_iova, used by VFIO type1 unmap to punch holes).
+ * @ioas: the IOAS.
+ * @iovas: the cut points, in order.
+ * @n: how many.
+ *
+ * Return: 0, -EINVAL (a cut would break the alignment) or -ENOMEM; cuts
+ * made before an error stay, as in the kernel.
+ */
+int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ret = cut_one(ioas, iovas[i]);
+
+		if (ret)
+			return ret;
+	}
+	return 0;
 }

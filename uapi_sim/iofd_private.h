@@ -79,10 +79,19 @@ int iofd_vfio_ioas(struct iofd_ucmd *ucmd);
 void iofd_ioas_destroy(struct iofd_ioas *ioas);
 struct iofd_ioas *iofd_get_ioas(struct iofd_ctx *ictx, uint32_t id);
 uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas);
+int iofd_ioas_disable_large_pages(struct iofd_ioas *ioas);
 
 /* ioas_map.c */
 int iofd_ioas_map(struct iofd_ucmd *ucmd);
 int iofd_ioas_unmap(struct iofd_ucmd *ucmd);
 int iofd_ioas_copy(struct iofd_ucmd *ucmd);
+int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
+			uint64_t length, unsigned int prot, bool fixed);
+int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
+			  bool all, uint64_t *unmapped);
+int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n);
+
+/* vfio_compat.c */
+int iofd_vfio_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg);
 
 #endif /* IOMMUSIM_UAPI_SIM_IOFD_PRIVATE_H */

@@ -9,7 +9,11 @@
  *
  * Every u64 of the uAPI is 8-byte aligned (__aligned_u64), so these
  * layouts hold on any LP64 ABI. Not yet transcribed: IOMMU_TEST_CMD
- * (struct iommu_test_cmd) and the VFIO type1 structs (issue 5).
+ * (struct iommu_test_cmd, issue 5).
+ *
+ * The VFIO type1 compatibility subset that iommufd answers on the same fd
+ * comes last (include/uapi/linux/vfio.h; numbers and layouts also in the
+ * fact sheet section 2.3).
  */
 #ifndef IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H
 #define IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H
@@ -526,5 +530,109 @@ IOFD_ASSERT_SIZE(iommu_hw_queue_alloc, 40);
 IOFD_ASSERT_AT(iommu_hw_queue_alloc, out_hw_queue_id, 20);
 IOFD_ASSERT_AT(iommu_hw_queue_alloc, nesting_parent_iova, 24);
 IOFD_ASSERT_AT(iommu_hw_queue_alloc, length, 32);
+
+/*
+ * VFIO type1 compatibility (include/uapi/linux/vfio.h). _IO(';', 100 + n).
+ * Only what iommufd's vfio_compat.c answers is here.
+ */
+#define VFIO_BASE 100
+#define VFIO_IO(n) IOMMUFD_IO(VFIO_BASE + (n))
+#define VFIO_GET_API_VERSION VFIO_IO(0)
+#define VFIO_CHECK_EXTENSION VFIO_IO(1)
+#define VFIO_SET_IOMMU VFIO_IO(2)
+#define VFIO_IOMMU_GET_INFO VFIO_IO(12)
+#define VFIO_IOMMU_MAP_DMA VFIO_IO(13)
+#define VFIO_IOMMU_UNMAP_DMA VFIO_IO(14)
+#define VFIO_IOMMU_DIRTY_PAGES VFIO_IO(17)
+
+#define VFIO_API_VERSION 0
+
+/* VFIO_CHECK_EXTENSION / VFIO_SET_IOMMU arguments */
+enum {
+	VFIO_TYPE1_IOMMU = 1,
+	VFIO_SPAPR_TCE_IOMMU = 2,
+	VFIO_TYPE1v2_IOMMU = 3,
+	VFIO_DMA_CC_IOMMU = 4,
+	VFIO_EEH = 5,
+	VFIO_TYPE1_NESTING_IOMMU = 6,
+	VFIO_SPAPR_TCE_v2_IOMMU = 7,
+	VFIO_NOIOMMU_IOMMU = 8,
+	VFIO_UNMAP_ALL = 9,
+	VFIO_UPDATE_VADDR = 10,
+};
+
+struct vfio_info_cap_header {
+	uint16_t id;
+	uint16_t version;
+	uint32_t next; /* offset of the next cap from the struct start, 0 ends */
+};
+
+#define VFIO_IOMMU_INFO_PGSIZES (1u << 0)
+#define VFIO_IOMMU_INFO_CAPS (1u << 1)
+
+struct vfio_iommu_type1_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint64_t iova_pgsizes;
+	uint32_t cap_offset;
+	uint32_t pad;
+};
+
+struct vfio_iova_range {
+	uint64_t start;
+	uint64_t end; /* inclusive */
+};
+
+#define VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE 1
+#define VFIO_IOMMU_TYPE1_INFO_CAP_MIGRATION 2
+#define VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL 3
+
+struct vfio_iommu_type1_info_cap_iova_range {
+	struct vfio_info_cap_header header;
+	uint32_t nr_iovas;
+	uint32_t reserved;
+	struct vfio_iova_range iova_ranges[];
+};
+
+struct vfio_iommu_type1_info_dma_avail {
+	struct vfio_info_cap_header header;
+	uint32_t avail;
+};
+
+#define VFIO_DMA_MAP_FLAG_READ (1u << 0)
+#define VFIO_DMA_MAP_FLAG_WRITE (1u << 1)
+#define VFIO_DMA_MAP_FLAG_VADDR (1u << 2)
+
+struct vfio_iommu_type1_dma_map {
+	uint32_t argsz;
+	uint32_t flags;
+	uint64_t vaddr;
+	uint64_t iova;
+	uint64_t size;
+};
+
+#define VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP (1u << 0)
+#define VFIO_DMA_UNMAP_FLAG_ALL (1u << 1)
+#define VFIO_DMA_UNMAP_FLAG_VADDR (1u << 2)
+
+struct vfio_iommu_type1_dma_unmap {
+	uint32_t argsz;
+	uint32_t flags;
+	uint64_t iova;
+	uint64_t size;
+	uint8_t data[];
+};
+
+IOFD_ASSERT_SIZE(vfio_info_cap_header, 8);
+IOFD_ASSERT_SIZE(vfio_iommu_type1_info, 24);
+IOFD_ASSERT_AT(vfio_iommu_type1_info, iova_pgsizes, 8);
+IOFD_ASSERT_AT(vfio_iommu_type1_info, cap_offset, 16);
+IOFD_ASSERT_SIZE(vfio_iommu_type1_info_cap_iova_range, 16);
+IOFD_ASSERT_SIZE(vfio_iova_range, 16);
+IOFD_ASSERT_SIZE(vfio_iommu_type1_info_dma_avail, 12);
+IOFD_ASSERT_SIZE(vfio_iommu_type1_dma_map, 32);
+IOFD_ASSERT_AT(vfio_iommu_type1_dma_map, size, 24);
+IOFD_ASSERT_SIZE(vfio_iommu_type1_dma_unmap, 24);
+IOFD_ASSERT_AT(vfio_iommu_type1_dma_unmap, size, 16);
 
 #endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H */

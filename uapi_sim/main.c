@@ -4,7 +4,7 @@
  * kernel's drivers/iommu/iommufd/main.c checks (fact sheet
  * shared/reference/iommufd-uapi.md 1.2):
  *   1. a number outside the table goes to the VFIO compatibility handler
- *      (not modelled yet: ENOTTY);
+ *      (vfio_compat.c);
  *   2. the leading u32 size is read (EFAULT);
  *   3. a slot whose full command differs (or is empty) is ENOTTY;
  *   4. size below the command's minimum is EINVAL;
@@ -162,7 +162,8 @@ static int copy_struct(struct iofd_ctx *ictx, void *dst, size_t ksize,
  * @cmd: the ioctl number.
  * @arg: the caller's pointer (a user address).
  *
- * Return: the handler's result: 0 or -errno.
+ * Return: the handler's result: 0 or -errno (a VFIO compatibility command
+ * may answer a positive value).
  */
 int iommufd_sim_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg)
 {
@@ -173,7 +174,7 @@ int iommufd_sim_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg)
 	int ret;
 
 	if (nr < IOFD_TABLE_BASE || nr >= IOFD_TABLE_END)
-		return -ENOTTY; /* the VFIO compatibility commands: not yet */
+		return iofd_vfio_ioctl(ictx, cmd, arg);
 	if (iofd_uread(ictx, arg, &ucmd.user_size, sizeof(ucmd.user_size)))
 		return -EFAULT;
 	op = &iofd_ops_by_nr[nr];

@@ -6,10 +6,13 @@
  * bad address (EFAULT), so wild pointers in the structs are tested
  * without touching the fuzzer's own memory.
  *
- * Record: nr (1 byte, folded into 0x7c-0xa3), size (1 byte), 48 bytes that
- * become the struct at the arena's start (the size word overwritten), and
- * the rest of the arena keeps what earlier records left there.
- * Checked: every result is 0 or one of the errnos iommufd uses.
+ * Record: nr (1 byte, folded into 0x60-0xa3: the VFIO compatibility
+ * commands and iommufd's table), size (1 byte), 48 bytes that become the
+ * struct at the arena's start (the size word overwritten), and the rest
+ * of the arena keeps what earlier records left there. The integer-argument
+ * VFIO commands (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg.
+ * Checked: every result is 0, 1 (an extension's answer) or one of the
+ * errnos iommufd uses.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -49,10 +52,11 @@ static int arena_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
 
 static bool known_errno(int ret)
 {
-	static const int ok[] = { 0,	       -ENOTTY, -EFAULT,    -EINVAL,
-				  -E2BIG,      -ENOENT, -EBUSY,	    -EOPNOTSUPP,
-				  -ENOMEM,     -ENODEV, -EMSGSIZE,  -ENOSPC,
-				  -EADDRINUSE, -EEXIST, -EOVERFLOW, -EPERM };
+	static const int ok[] = { 0,	       1,	    -ENOTTY, -EFAULT,
+				  -EINVAL,     -E2BIG,	    -ENOENT, -EBUSY,
+				  -EOPNOTSUPP, -ENOMEM,	    -ENODEV, -EMSGSIZE,
+				  -ENOSPC,     -EADDRINUSE, -EEXIST, -EOVERFLOW,
+				  -EPERM };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (ret == ok[i])
@@ -69,13 +73,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (iommufd_sim_open(&ua, &ctx))
 		return 0;
 	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
-		unsigned int nr = 0x7c + data[i] % 0x28;
+		unsigned int nr = 0x60 + data[i] % 0x44;
+		uint64_t arg = ARENA_BASE;
 		uint32_t usize = data[i + 1];
 		int ret;
 
 		memcpy(arena, data + i + 2, RECORD - 2);
 		memcpy(arena, &usize, sizeof(usize));
-		ret = iommufd_sim_ioctl(ctx, (';' << 8) | nr, ARENA_BASE);
+		if (nr == 0x65 ||
+		    nr == 0x66) /* VFIO_CHECK_EXTENSION, SET_IOMMU */
+			arg = usize;
+		ret = iommufd_sim_ioctl(ctx, (';' << 8) | nr, arg);
 		if (!known_errno(ret))
 			abort();
 	}

@@ -13,6 +13,7 @@
 
 #include "check_main.h"
 #include "uapi_sim/iommufd.h"
+#include "uapi_sim/iommufd_uapi.h"
 #include "uapi_sim/iopt.h"
 
 static struct iofd_ctx *ctx;
@@ -597,6 +598,199 @@ START_TEST(test_find_hole)
 }
 END_TEST
 
+static int ioint(unsigned long cmd, uint64_t v)
+{
+	return iommufd_sim_ioctl(ctx, cmd, v);
+}
+
+static void compat_set(uint32_t ioas)
+{
+	struct iommu_vfio_ioas v = { .size = sizeof(v),
+				     .ioas_id = ioas,
+				     .op = IOMMU_VFIO_IOAS_SET };
+
+	ck_assert_int_eq(io(IOMMU_VFIO_IOAS, &v), 0);
+}
+
+static int dma_map(uint32_t flags, uint64_t va, uint64_t iova, uint64_t size)
+{
+	struct vfio_iommu_type1_dma_map m = { .argsz = sizeof(m),
+					      .flags = flags,
+					      .vaddr = va,
+					      .iova = iova,
+					      .size = size };
+
+	return io(VFIO_IOMMU_MAP_DMA, &m);
+}
+
+static int dma_unmap(uint32_t flags, uint64_t iova, uint64_t size,
+		     uint64_t *out)
+{
+	struct vfio_iommu_type1_dma_unmap u = {
+		.argsz = sizeof(u), .flags = flags, .iova = iova, .size = size
+	};
+	int ret = io(VFIO_IOMMU_UNMAP_DMA, &u);
+
+	*out = u.size;
+	return ret;
+}
+
+/* vfio_compat.c without a compat IOAS (the selftest's set_iommu_cmd,
+ * info_cmd, map_cmd and unmap_cmd): fixed answers, otherwise ENODEV. */
+START_TEST(test_vfio_no_ioas)
+{
+	struct vfio_iommu_type1_info info = { .argsz = sizeof(info) };
+	uint64_t out;
+
+	ck_assert_int_eq(ioint(VFIO_GET_API_VERSION, 0), VFIO_API_VERSION);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_TYPE1_IOMMU), 1);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_TYPE1v2_IOMMU), 1);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_UNMAP_ALL), 1);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU),
+			 -ENODEV);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_TYPE1_NESTING_IOMMU),
+			 0);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_NOIOMMU_IOMMU), 0);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_UPDATE_VADDR), 0);
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, 12345), 0);
+	ck_assert_int_eq(ioint(VFIO_SET_IOMMU, VFIO_SPAPR_TCE_IOMMU), -EINVAL);
+	ck_assert_int_eq(ioint(VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU), -ENODEV);
+	ck_assert_int_eq(io(VFIO_IOMMU_GET_INFO, &info), -ENODEV);
+	info.argsz = 15;
+	ck_assert_int_eq(io(VFIO_IOMMU_GET_INFO, &info), -EINVAL);
+	ck_assert_int_eq(io(VFIO_IOMMU_GET_INFO, NULL), -EFAULT);
+	ck_assert_int_eq(dma_map(VFIO_DMA_MAP_FLAG_READ, 0x100000, 0x10000,
+				 0x1000),
+			 -ENODEV);
+	ck_assert_int_eq(dma_map(VFIO_DMA_MAP_FLAG_VADDR, 0x100000, 0x10000,
+				 0x1000),
+			 -EINVAL);
+	ck_assert_int_eq(dma_unmap(0, 0x10000, 0x1000, &out), -ENODEV);
+	ck_assert_int_eq(dma_unmap(VFIO_DMA_UNMAP_FLAG_GET_DIRTY_BITMAP,
+				   0x10000, 0x1000, &out),
+			 -EINVAL);
+	ck_assert_int_eq(io(VFIO_IOMMU_DIRTY_PAGES, &info), -ENOTTY);
+	ck_assert_int_eq(io(VFIO_IO(3), &info), -ENOTTY);
+}
+END_TEST
+
+/* iommufd_vfio_iommu_get_info: caps written where they fit, nothing past
+ * argsz touched, argsz back as the size needed (24 + 12 + 32). */
+START_TEST(test_vfio_get_info)
+{
+	uint8_t buf[128];
+	struct vfio_iommu_type1_info *info = (void *)buf;
+	struct vfio_iommu_type1_info_dma_avail avail;
+	/* the IOVA cap sits at 36, off its 8-byte alignment: copy it out */
+	struct vfio_iommu_type1_info_cap_iova_range iova;
+	struct vfio_iova_range range;
+	uint32_t size;
+
+	compat_set(ioas_alloc());
+	ck_assert_int_eq(ioint(VFIO_CHECK_EXTENSION, VFIO_DMA_CC_IOMMU), 1);
+	for (size = 16; size <= 68; size += 4) {
+		memset(buf, 0xaa, sizeof(buf));
+		info->argsz = size;
+		ck_assert_int_eq(io(VFIO_IOMMU_GET_INFO, buf), 0);
+		ck_assert_uint_eq(info->argsz, 68);
+		ck_assert_uint_eq(info->flags, VFIO_IOMMU_INFO_PGSIZES |
+						       VFIO_IOMMU_INFO_CAPS);
+		ck_assert_uint_eq(info->iova_pgsizes, ~0xfffULL);
+		for (uint32_t i = size; i < sizeof(buf); i++)
+			if (buf[i] != 0xaa)
+				ck_abort_msg("argsz %u: byte %u written", size,
+					     i);
+		if (size >= 24)
+			ck_assert_uint_eq(info->cap_offset,
+					  size >= 68 ? 24 : 0);
+	}
+	memcpy(&avail, buf + 24, sizeof(avail));
+	memcpy(&iova, buf + 36, sizeof(iova));
+	memcpy(&range, buf + 36 + sizeof(iova), sizeof(range));
+	ck_assert_uint_eq(avail.header.id, VFIO_IOMMU_TYPE1_INFO_DMA_AVAIL);
+	ck_assert_uint_eq(avail.header.version, 1);
+	ck_assert_uint_eq(avail.header.next, 36);
+	ck_assert_uint_eq(avail.avail, UINT32_MAX);
+	ck_assert_uint_eq(iova.header.id, VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE);
+	ck_assert_uint_eq(iova.header.version, 1);
+	ck_assert_uint_eq(iova.header.next, 0);
+	ck_assert_uint_eq(iova.nr_iovas, 1);
+	ck_assert_uint_eq(range.start, 0);
+	ck_assert_uint_eq(range.end, UINT64_MAX);
+}
+END_TEST
+
+/* vfio_compat.c map/unmap on TYPE1v2: whole areas only, like the IOAS. */
+START_TEST(test_vfio_map_v2)
+{
+	const uint32_t rw = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u),
+						.flags =
+							VFIO_DMA_UNMAP_FLAG_ALL,
+						.iova = 0x1000,
+						.size = 77 };
+	uint32_t ioas = ioas_alloc();
+	uint64_t out;
+
+	compat_set(ioas);
+	ck_assert_int_eq(ioint(VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU), 0);
+	ck_assert_int_eq(dma_map(rw, 0x200000, 0x10000, 0x4000), 0);
+	ck_assert_int_eq(dma_map(rw, 0x200000, 0x12000, 0x1000), -EEXIST);
+	ck_assert_int_eq(dma_map(rw, 0x200000, 0x20000, 0), -EINVAL);
+	ck_assert_int_eq(dma_map(rw, UINT64_MAX - 0xfff, 0x20000, 0x1000),
+			 -EOVERFLOW);
+	ck_assert_int_eq(dma_map(0, 0x200000, 0x20000, 0x1000), 0);
+	ck_assert_int_eq(dma_unmap(0, 0x11000, 0x1000, &out), -ENOENT);
+	ck_assert_uint_eq(out, 0); /* written back even on failure */
+	ck_assert_int_eq(io(VFIO_IOMMU_UNMAP_DMA, &u), -EINVAL);
+	ck_assert_uint_eq(u.size, 77); /* ALL with a range: untouched */
+	ck_assert_int_eq(dma_unmap(0, 0x10000, 0x4000, &out), 0);
+	ck_assert_uint_eq(out, 0x4000);
+	ck_assert_int_eq(dma_unmap(VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &out), 0);
+	ck_assert_uint_eq(out, 0x1000);
+	ck_assert_int_eq(dma_unmap(VFIO_DMA_UNMAP_FLAG_ALL, 0, 0, &out), 0);
+	ck_assert_uint_eq(out, 0);
+}
+END_TEST
+
+/* iommufd_vfio_set_iommu TYPE1 turns large pages off, and its unmaps cut
+ * areas (iopt_cut_iova / iopt_area_split). */
+START_TEST(test_vfio_type1_cut)
+{
+	const uint32_t rw = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
+	struct iommu_option o = { .size = sizeof(o),
+				  .option_id = IOMMU_OPTION_HUGE_PAGES,
+				  .op = IOMMU_OPTION_OP_GET };
+	struct vfio_iommu_type1_dma_unmap u = { .argsz = sizeof(u),
+						.iova = 0x12800,
+						.size = 0x800 };
+	uint32_t ioas = ioas_alloc();
+	uint64_t out;
+
+	o.object_id = ioas;
+	compat_set(ioas);
+	ck_assert_int_eq(ioint(VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU), 0);
+	ck_assert_int_eq(io(IOMMU_OPTION, &o), 0);
+	ck_assert_uint_eq(o.val64, 0);
+	ck_assert_int_eq(dma_map(rw, 0x200000, 0x10000, 0x4000), 0);
+	/* punch out the second page: three areas are left behind */
+	ck_assert_int_eq(dma_unmap(0, 0x11000, 0x1000, &out), 0);
+	ck_assert_uint_eq(out, 0x1000);
+	/* a cut that would start an area off a page: EINVAL, no write-back */
+	ck_assert_int_eq(io(VFIO_IOMMU_UNMAP_DMA, &u), -EINVAL);
+	ck_assert_uint_eq(u.size, 0x800);
+	/* the pieces keep their user addresses: copy one and unmap it */
+	ck_assert_int_eq(dma_unmap(0, 0x13000, 0x1000, &out), 0);
+	ck_assert_uint_eq(out, 0x1000);
+	ck_assert_int_eq(unmap(ioas, 0x10000, 0x1000, &out), 0);
+	ck_assert_uint_eq(out, 0x1000);
+	ck_assert_int_eq(unmap(ioas, 0x12000, 0x1000, &out), 0);
+	ck_assert_uint_eq(out, 0x1000);
+	ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &out), 0);
+	ck_assert_uint_eq(out, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("iofd");
@@ -620,6 +814,10 @@ int main(void)
 	tcase_add_test(tc, test_huge_pages_off);
 	tcase_add_test(tc, test_area_tree);
 	tcase_add_test(tc, test_find_hole);
+	tcase_add_test(tc, test_vfio_no_ioas);
+	tcase_add_test(tc, test_vfio_get_info);
+	tcase_add_test(tc, test_vfio_map_v2);
+	tcase_add_test(tc, test_vfio_type1_cut);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);
 }
