@@ -377,6 +377,9 @@ START_TEST(test_map_auto)
 	ck_assert_int_eq(map(ioas, RW, 0x400000000, 0x10000, &i1), 0);
 	ck_assert(i1 >= allow.start && i1 + 0xffff <= allow.last);
 	ck_assert_int_eq(map(ioas, RW, 0x400000000, 0x200000, &i1), -ENOSPC);
+	/* iopt_alloc_user_pages: a user range that wraps, before placing */
+	ck_assert_int_eq(map(ioas, RW, UINT64_MAX - 0xfff, 0x2000, &i1),
+			 -EOVERFLOW);
 }
 END_TEST
 
