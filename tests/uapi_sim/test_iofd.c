@@ -794,6 +794,146 @@ START_TEST(test_vfio_type1_cut)
 }
 END_TEST
 
+/*
+ * A shadow of an IOAS for the property test: sorted areas in a plain
+ * array, with the kernel's rules written the obvious way (first fit,
+ * whole-area unmap), so the tree-based code is checked against it.
+ */
+struct shadow {
+	struct {
+		uint64_t iova, last;
+	} a[4096];
+	size_t n;
+};
+
+static bool shadow_overlaps(const struct shadow *s, uint64_t iova,
+			    uint64_t last)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->a[i].iova <= last && s->a[i].last >= iova)
+			return true;
+	return false;
+}
+
+static void shadow_add(struct shadow *s, uint64_t iova, uint64_t last)
+{
+	size_t i = s->n;
+
+	while (i && s->a[i - 1].iova > iova) {
+		s->a[i] = s->a[i - 1];
+		i--;
+	}
+	s->a[i].iova = iova;
+	s->a[i].last = last;
+	s->n++;
+}
+
+static uint64_t shadow_first_fit(const struct shadow *s, uint64_t len,
+				 uint64_t align)
+{
+	uint64_t cand = align > 0x1000 ? align : 0x1000;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->a[i].last < cand)
+			continue;
+		if (s->a[i].iova > cand + len - 1)
+			break;
+		cand = (s->a[i].last + align) & ~(align - 1);
+	}
+	return cand;
+}
+
+/* -ENOENT, or the bytes of the whole areas inside [iova, last], removed */
+static int64_t shadow_unmap(struct shadow *s, uint64_t iova, uint64_t last)
+{
+	uint64_t done = 0;
+	size_t j = 0;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->a[i].iova <= last && s->a[i].last >= iova &&
+		    (s->a[i].iova < iova || s->a[i].last > last))
+			return -ENOENT;
+	for (size_t i = 0; i < s->n; i++) {
+		if (s->a[i].iova >= iova && s->a[i].last <= last)
+			done += s->a[i].last - s->a[i].iova + 1;
+		else
+			s->a[j++] = s->a[i];
+	}
+	s->n = j;
+	return done ? (int64_t)done : -ENOENT;
+}
+
+static uint64_t lowbit_min(uint64_t len, uint64_t uva)
+{
+	uint64_t align = 1;
+
+	while (align < len)
+		align <<= 1;
+	if ((uva & -uva) < align)
+		align = uva & -uva;
+	return align > (2ULL << 20) ? 2ULL << 20 : align;
+}
+
+static void shadow_step(uint32_t ioas, struct shadow *sh, uint64_t *st)
+{
+	unsigned int op = rnd(st) % 8;
+	uint64_t iova = (uint64_t)(rnd(st) % 1024) << 12;
+	uint64_t len = (uint64_t)(1 + rnd(st) % 64) << 12, got = 0, want;
+	uint64_t uva = (1ULL << 40) | ((uint64_t)(rnd(st) % 16) << 12);
+	int ret;
+
+	if (op < 3 && sh->n < 4000) { /* fixed map */
+		iova = iova ? iova : 0x1000;
+		ret = map(ioas, FIXED | RW, uva, len, &iova);
+		if (!shadow_overlaps(sh, iova, iova + len - 1)) {
+			ck_assert_int_eq(ret, 0);
+			shadow_add(sh, iova, iova + len - 1);
+		} else {
+			ck_assert_int_eq(ret, -EEXIST);
+		}
+	} else if (op < 5 && sh->n < 4000) { /* automatic placement */
+		want = shadow_first_fit(sh, len, lowbit_min(len, uva));
+		ck_assert_int_eq(map(ioas, RW, uva, len, &got), 0);
+		ck_assert_uint_eq(got, want);
+		shadow_add(sh, got, got + len - 1);
+	} else if (op < 7) { /* unmap a range */
+		int64_t expect = shadow_unmap(sh, iova, iova + 2 * len - 1);
+
+		ret = unmap(ioas, iova, 2 * len, &got);
+		if (expect < 0) {
+			ck_assert_int_eq(ret, (int)expect);
+		} else {
+			ck_assert_int_eq(ret, 0);
+			ck_assert_uint_eq(got, (uint64_t)expect);
+		}
+	} else if (rnd(st) % 16 == 0) { /* now and then, everything */
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < sh->n; i++)
+			total += sh->a[i].last - sh->a[i].iova + 1;
+		ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &got), 0);
+		ck_assert_uint_eq(got, total);
+		sh->n = 0;
+	}
+}
+
+/* Property: random MAP/UNMAP sequences give the shadow's results. */
+START_TEST(test_shadow_ioas)
+{
+	static struct shadow sh;
+	uint32_t ioas = ioas_alloc();
+	uint64_t st = 4242, got, total = 0;
+
+	sh.n = 0;
+	for (int i = 0; i < 20000; i++)
+		shadow_step(ioas, &sh, &st);
+	for (size_t i = 0; i < sh.n; i++)
+		total += sh.a[i].last - sh.a[i].iova + 1;
+	ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &got), 0);
+	ck_assert_uint_eq(got, total);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("iofd");
@@ -817,6 +957,7 @@ int main(void)
 	tcase_add_test(tc, test_huge_pages_off);
 	tcase_add_test(tc, test_area_tree);
 	tcase_add_test(tc, test_find_hole);
+	tcase_add_test(tc, test_shadow_ioas);
 	tcase_add_test(tc, test_vfio_no_ioas);
 	tcase_add_test(tc, test_vfio_get_info);
 	tcase_add_test(tc, test_vfio_map_v2);
