@@ -22,25 +22,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "model/bits.h"
 #include "uapi_sim/iommufd.h"
 #include "uapi_sim/iommufd_uapi.h"
 
 #define REPS 5
 #define FILL_BASE 0x1000ULL
-
-struct row {
-	char name[48];
-	double map_ns, unmap_ns, base_ns;
-};
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
 
 static int direct_read(void *ctx, uint64_t uptr, void *buf, size_t len)
 {
@@ -98,19 +86,19 @@ static double baseline(struct iofd_ctx *ctx, unsigned int ops)
 	double best = 1e30;
 
 	for (int r = 0; r < REPS; r++) {
-		double t0 = now_ns(), dt;
+		double t0 = bench_now_ns(), dt;
 
 		for (unsigned int i = 0; i < ops; i++)
 			if (io(ctx, IOMMU_OPTION, &o))
 				return -1;
-		dt = (now_ns() - t0) / ops;
+		dt = (bench_now_ns() - t0) / ops;
 		best = dt < best ? dt : best;
 	}
 	return best;
 }
 
 static int run_case(uint64_t fill, bool fixed, unsigned int ops,
-		    struct row *row)
+		    struct bench_mu_row *row)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
 	uint64_t *iovas = calloc(ops, sizeof(*iovas));
@@ -132,17 +120,17 @@ static int run_case(uint64_t fill, bool fixed, unsigned int ops,
 		uint64_t top = FILL_BASE + fill * 0x1000 + 0x100000;
 		double t0, t1, t2;
 
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (unsigned int i = 0; i < ops; i++) {
 			iovas[i] = top + (uint64_t)i * 0x1000;
 			if (map(ctx, a.out_ioas_id, fixed, &iovas[i]))
 				goto out;
 		}
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		for (unsigned int i = 0; i < ops; i++)
 			if (unmap(ctx, a.out_ioas_id, iovas[i]))
 				goto out;
-		t2 = now_ns();
+		t2 = bench_now_ns();
 		if ((t1 - t0) / ops < row->map_ns)
 			row->map_ns = (t1 - t0) / ops;
 		if ((t2 - t1) / ops < row->unmap_ns)
@@ -157,51 +145,20 @@ out_free:
 	return ret;
 }
 
-static int write_json(const char *path, const struct row *rows, size_t n)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		perror(path);
-		return -1;
-	}
-	fprintf(f, "{\n  \"bench\": \"iofd_ioas\",\n  \"results\": [\n");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f,
-			"    {\"case\": \"%s\", \"map_ns\": %.2f, "
-			"\"unmap_ns\": %.2f, \"baseline_ns\": %.2f, "
-			"\"map_ratio\": %.3f, \"unmap_ratio\": %.3f}%s\n",
-			rows[i].name, rows[i].map_ns, rows[i].unmap_ns,
-			rows[i].base_ns, rows[i].map_ns / rows[i].base_ns,
-			rows[i].unmap_ns / rows[i].base_ns,
-			i + 1 < n ? "," : "");
-	fprintf(f, "  ]\n}\n");
-	return fclose(f);
-}
-
 int main(int argc, char **argv)
 {
 	static const uint64_t fills[] = { 0, 1024, 65536 };
-	struct row rows[2 * ARRAY_SIZE(fills)];
-	const char *json = NULL;
+	struct bench_mu_row rows[2 * ARRAY_SIZE(fills)];
+	const char *json;
 	unsigned int ops;
 	size_t nrows = 0;
-	bool quick = false;
+	bool quick;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
-			quick = true;
-		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			json = argv[++i];
-		else {
-			fprintf(stderr,
-				"usage: bench_iofd_ioas [--quick] [--json FILE]\n");
-			return 2;
-		}
-	}
+	if (bench_parse_args(argc, argv, "bench_iofd_ioas", &quick, &json))
+		return 2;
 	for (int fixed = 1; fixed >= 0; fixed--) {
 		for (size_t fi = 0; fi < ARRAY_SIZE(fills); fi++) {
-			struct row *row = &rows[nrows++];
+			struct bench_mu_row *row = &rows[nrows++];
 			uint64_t fill = quick ? fills[fi] / 64 : fills[fi];
 
 			ops = 4096;
@@ -218,12 +175,6 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("%-24s %10s %10s %12s %9s %9s\n", "case", "map ns", "unmap ns",
-	       "baseline ns", "map/base", "unmap/base");
-	for (size_t i = 0; i < nrows; i++)
-		printf("%-24s %10.1f %10.1f %12.1f %9.2f %9.2f\n", rows[i].name,
-		       rows[i].map_ns, rows[i].unmap_ns, rows[i].base_ns,
-		       rows[i].map_ns / rows[i].base_ns,
-		       rows[i].unmap_ns / rows[i].base_ns);
-	return json && write_json(json, rows, nrows) ? 1 : 0;
+	bench_mu_print(rows, nrows);
+	return json && bench_mu_json(json, "iofd_ioas", rows, nrows) ? 1 : 0;
 }

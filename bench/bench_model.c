@@ -27,6 +27,7 @@
 
 #include <xxhash.h>
 
+#include "bench_util.h"
 #include "model/bits.h"
 #include "model/physmem.h"
 #include "model/tcache.h"
@@ -44,14 +45,6 @@ struct result {
 static uint64_t iters = 4u << 20;
 static volatile uint64_t sink;
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 typedef void (*bench_fn)(void *ctx, uint64_t n);
 
 static double best_ns_per_op(bench_fn fn, void *ctx)
@@ -59,10 +52,10 @@ static double best_ns_per_op(bench_fn fn, void *ctx)
 	double best = 1e30;
 
 	for (int r = 0; r < REPS; r++) {
-		double t0 = now_ns(), dt;
+		double t0 = bench_now_ns(), dt;
 
 		fn(ctx, iters);
-		dt = (now_ns() - t0) / (double)iters;
+		dt = (bench_now_ns() - t0) / (double)iters;
 		if (dt < best)
 			best = dt;
 	}
@@ -222,23 +215,17 @@ static void report(const struct result *r, unsigned int n, const char *json)
 
 int main(int argc, char **argv)
 {
-	const char *json = NULL;
+	const char *json;
+	bool quick;
 	struct mem_ctx m = { 0 };
 	struct tc_ctx c = { 0 };
 	struct result r[5];
 	struct pm_stats st;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
-			iters = 1u << 12;
-		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			json = argv[++i];
-		else {
-			fprintf(stderr,
-				"usage: bench_model [--quick] [--json FILE]\n");
-			return 2;
-		}
-	}
+	if (bench_parse_args(argc, argv, "bench_model", &quick, &json))
+		return 2;
+	if (quick)
+		iters = 1u << 12;
 	if (pm_create(40, &m.pm) || !(m.host = calloc(NFRAMES, 4096)))
 		return 1;
 	for (uint64_t f = 0; f < NFRAMES; f++) {

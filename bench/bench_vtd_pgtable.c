@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "hw/vtd/pgtable.h"
 #include "model/bits.h"
 #include "model/dma.h"
@@ -40,25 +41,12 @@ static const struct bcase bcases[] = {
 	{ "1G", 0x40000000, 1, 64 },
 };
 
-struct row {
-	char name[48];
-	double map_ns, unmap_ns, base_ns;
-};
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static double baseline(const struct bcase *c, uint64_t *arr, size_t n)
 {
 	double best = 1e30;
 
 	for (int r = 0; r < REPS; r++) {
-		double t0 = now_ns(), dt;
+		double t0 = bench_now_ns(), dt;
 		size_t k = 0;
 
 		for (unsigned int op = 0; op < c->ops; op++) {
@@ -66,14 +54,14 @@ static double baseline(const struct bcase *c, uint64_t *arr, size_t n)
 				st_le64(&arr[k & (n - 1)], (k << 12) | 3);
 			__asm__ volatile("" ::: "memory");
 		}
-		dt = (now_ns() - t0) / c->ops;
+		dt = (bench_now_ns() - t0) / c->ops;
 		best = dt < best ? dt : best;
 	}
 	return best;
 }
 
 static int run_case(const struct pt_ops *ops, const struct pt_cfg *cfg,
-		    const struct bcase *c, struct row *row)
+		    const struct bcase *c, struct bench_mu_row *row)
 {
 	struct pm_space *pm;
 	struct pt_domain d;
@@ -87,18 +75,18 @@ static int run_case(const struct pt_ops *ops, const struct pt_cfg *cfg,
 	for (int r = 0; r < REPS; r++) {
 		double t0, t1, t2;
 
-		t0 = now_ns();
+		t0 = bench_now_ns();
 		for (unsigned int op = 0; op < c->ops; op++)
 			if (ops->map(&d, (uint64_t)op * c->size,
 				     (uint64_t)op * c->size, c->size,
 				     DMA_ACC_READ | DMA_ACC_WRITE))
 				return -1;
-		t1 = now_ns();
+		t1 = bench_now_ns();
 		for (unsigned int op = 0; op < c->ops; op++)
 			if (ops->unmap(&d, (uint64_t)op * c->size, c->size) !=
 			    c->size)
 				return -1;
-		t2 = now_ns();
+		t2 = bench_now_ns();
 		if ((t1 - t0) / c->ops < row->map_ns)
 			row->map_ns = (t1 - t0) / c->ops;
 		if ((t2 - t1) / c->ops < row->unmap_ns)
@@ -118,28 +106,18 @@ int main(int argc, char **argv)
 		{ &vtd_ss_pt_ops, { 4, 0x7, 48, 48, 0 } },
 		{ &vtd_fs_pt_ops, { 4, 0x7, 47, 48, 0 } },
 	};
-	struct row rows[ARRAY_SIZE(fmts) * ARRAY_SIZE(bcases)];
+	struct bench_mu_row rows[ARRAY_SIZE(fmts) * ARRAY_SIZE(bcases)];
 	size_t nrows = 0, n = 1 << 20;
 	uint64_t *arr = calloc(n, sizeof(*arr));
-	const char *json = NULL;
-	bool quick = false;
-	FILE *f;
+	const char *json;
+	bool quick;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick"))
-			quick = true;
-		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
-			json = argv[++i];
-		else {
-			fprintf(stderr,
-				"usage: bench_vtd_pgtable [--quick] [--json FILE]\n");
-			return 2;
-		}
-	}
+	if (bench_parse_args(argc, argv, "bench_vtd_pgtable", &quick, &json))
+		return 2;
 	for (size_t fi = 0; fi < ARRAY_SIZE(fmts); fi++) {
 		for (size_t ci = 0; ci < ARRAY_SIZE(bcases); ci++) {
 			struct bcase c = bcases[ci];
-			struct row *row = &rows[nrows++];
+			struct bench_mu_row *row = &rows[nrows++];
 
 			if (quick)
 				c.ops = c.ops / 64 ? c.ops / 64 : 1;
@@ -153,34 +131,9 @@ int main(int argc, char **argv)
 			row->base_ns = baseline(&c, arr, n);
 		}
 	}
-	printf("%-18s %10s %10s %12s %9s %9s\n", "case", "map ns", "unmap ns",
-	       "baseline ns", "map/base", "unmap/base");
-	for (size_t i = 0; i < nrows; i++)
-		printf("%-18s %10.1f %10.1f %12.1f %9.2f %9.2f\n", rows[i].name,
-		       rows[i].map_ns, rows[i].unmap_ns, rows[i].base_ns,
-		       rows[i].map_ns / rows[i].base_ns,
-		       rows[i].unmap_ns / rows[i].base_ns);
-	if (json) {
-		f = fopen(json, "w");
-		if (!f) {
-			perror(json);
-			return 1;
-		}
-		fprintf(f,
-			"{\n  \"bench\": \"vtd_pgtable\",\n  \"results\": [\n");
-		for (size_t i = 0; i < nrows; i++)
-			fprintf(f,
-				"    {\"case\": \"%s\", \"map_ns\": %.2f, "
-				"\"unmap_ns\": %.2f, \"baseline_ns\": %.2f, "
-				"\"map_ratio\": %.3f, \"unmap_ratio\": %.3f}%s\n",
-				rows[i].name, rows[i].map_ns, rows[i].unmap_ns,
-				rows[i].base_ns,
-				rows[i].map_ns / rows[i].base_ns,
-				rows[i].unmap_ns / rows[i].base_ns,
-				i + 1 < nrows ? "," : "");
-		fprintf(f, "  ]\n}\n");
-		fclose(f);
-	}
+	bench_mu_print(rows, nrows);
+	if (json && bench_mu_json(json, "vtd_pgtable", rows, nrows))
+		return 1;
 	free(arr);
 	return 0;
 }

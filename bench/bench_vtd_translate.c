@@ -24,6 +24,7 @@
 
 #include <xxhash.h>
 
+#include "bench_util.h"
 #include "hw/vtd/driver.h"
 #include "hw/vtd/pgtable.h"
 #include "hw/vtd/structs.h"
@@ -34,14 +35,6 @@
 
 static volatile uint64_t sink;
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
 static double time_translate(struct sim_unit *u, uint32_t pasid,
 			     uint64_t npages, uint64_t iters)
 {
@@ -50,7 +43,7 @@ static double time_translate(struct sim_unit *u, uint32_t pasid,
 	for (int r = 0; r < REPS; r++) {
 		struct dma_result res;
 		uint64_t acc = 0;
-		double t0 = now_ns(), dt;
+		double t0 = bench_now_ns(), dt;
 
 		for (uint64_t i = 0; i < iters; i++) {
 			struct dma_req req = {
@@ -65,7 +58,7 @@ static double time_translate(struct sim_unit *u, uint32_t pasid,
 			acc += res.xlat.out_addr;
 		}
 		sink = acc;
-		dt = (now_ns() - t0) / (double)iters;
+		dt = (bench_now_ns() - t0) / (double)iters;
 		best = dt < best ? dt : best;
 	}
 	return best;
@@ -77,14 +70,14 @@ static double time_hash(uint64_t iters)
 
 	for (int r = 0; r < REPS; r++) {
 		uint64_t tag[2] = { 1, 0 }, acc = 0;
-		double t0 = now_ns(), dt;
+		double t0 = bench_now_ns(), dt;
 
 		for (uint64_t i = 0; i < iters; i++) {
 			tag[1] = i & 255;
 			acc += XXH3_64bits(tag, sizeof(tag));
 		}
 		sink = acc;
-		dt = (now_ns() - t0) / (double)iters;
+		dt = (bench_now_ns() - t0) / (double)iters;
 		best = dt < best ? dt : best;
 	}
 	return best;
@@ -98,7 +91,7 @@ static double time_loads(struct pm_space *pm, uint64_t root, uint64_t npages,
 
 	for (int r = 0; r < REPS; r++) {
 		uint64_t acc = 0;
-		double t0 = now_ns(), dt;
+		double t0 = bench_now_ns(), dt;
 
 		for (uint64_t i = 0; i < iters; i++) {
 			uint64_t iova = ((i * 40503) % npages) << 12;
@@ -114,7 +107,7 @@ static double time_loads(struct pm_space *pm, uint64_t root, uint64_t npages,
 			acc += table;
 		}
 		sink = acc;
-		dt = (now_ns() - t0) / (double)iters;
+		dt = (bench_now_ns() - t0) / (double)iters;
 		best = dt < best ? dt : best;
 	}
 	return best;
@@ -175,19 +168,13 @@ int main(int argc, char **argv)
 {
 	struct result r[4];
 	uint64_t iters = 1 << 20;
-	const char *json = NULL;
+	const char *json;
+	bool quick;
 
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--quick")) {
-			iters = 1 << 10;
-		} else if (!strcmp(argv[i], "--json") && i + 1 < argc) {
-			json = argv[++i];
-		} else {
-			fprintf(stderr,
-				"usage: bench_vtd_translate [--quick] [--json FILE]\n");
-			return 2;
-		}
-	}
+	if (bench_parse_args(argc, argv, "bench_vtd_translate", &quick, &json))
+		return 2;
+	if (quick)
+		iters = 1 << 10;
 	if (run("ss (legacy)", "", VTD_DOMAIN_SS, VTD_NO_PASID, iters, &r[0],
 		&r[1]) ||
 	    run("fs (scalable)", "mode=scalable", VTD_DOMAIN_FS, 1, iters,
