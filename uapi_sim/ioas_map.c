@@ -386,3 +386,32 @@ int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n)
 	}
 	return 0;
 }
+
+/**
+ * iofd_ioas_change_process() - IOMMU_IOAS_CHANGE_PROCESS (kernel
+ * iommufd_ioas_change_process): moves the pin accounting of file-backed
+ * areas to the caller, all or nothing; any area mapped from user VA
+ * (IOAS_MAP, COPY of one, VFIO MAP_DMA) makes it EINVAL. MAP_FILE does not
+ * exist yet, so every area is of the user-VA kind and the command succeeds
+ * only while every IOAS of the context is empty; nothing is pinned, so
+ * there is no accounting to move.
+ * @ucmd: the command.
+ *
+ * Return: 0, -EOPNOTSUPP or -EINVAL.
+ */
+int iofd_ioas_change_process(struct iofd_ucmd *ucmd)
+{
+	struct iommu_ioas_change_process *cmd = ucmd->cmd;
+	struct iofd_ctx *ictx = ucmd->ictx;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+	for (uint32_t i = 0; i < ictx->nobjs; i++) {
+		struct iofd_object *obj = ictx->objs[i];
+
+		if (obj && obj->type == IOFD_OBJ_IOAS &&
+		    ((struct iofd_ioas *)obj)->iopt.nareas)
+			return -EINVAL;
+	}
+	return 0;
+}

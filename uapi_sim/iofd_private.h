@@ -90,6 +90,7 @@ int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
 int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
 			  bool all, uint64_t *unmapped);
 int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n);
+int iofd_ioas_change_process(struct iofd_ucmd *ucmd);
 
 /* vfio_compat.c */
 int iofd_vfio_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg);

@@ -35,6 +35,7 @@ union iofd_ucmd_buffer {
 	struct iommu_ioas_map map;
 	struct iommu_ioas_unmap unmap;
 	struct iommu_ioas_copy copy;
+	struct iommu_ioas_change_process change_process;
 };
 
 struct iofd_ioctl_op {
@@ -72,6 +73,8 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 	IOCTL_OP(IOMMU_OPTION, iofd_option_ioctl, struct iommu_option, val64),
 	IOCTL_OP(IOMMU_VFIO_IOAS, iofd_vfio_ioas, struct iommu_vfio_ioas,
 		 __reserved),
+	IOCTL_OP(IOMMU_IOAS_CHANGE_PROCESS, iofd_ioas_change_process,
+		 struct iommu_ioas_change_process, __reserved),
 };
 
 /* ---- the caller's memory ------------------------------------------------ */

@@ -73,6 +73,7 @@ static const struct len_case {
 	{ IOMMU_IOAS_MAP, 40, 40 },
 	{ IOMMU_IOAS_UNMAP, 24, 24 },
 	{ IOMMU_IOAS_COPY, 40, 40 },
+	{ IOMMU_IOAS_CHANGE_PROCESS, 8, 8 },
 };
 
 START_TEST(test_cmd_length)
@@ -934,6 +935,28 @@ START_TEST(test_shadow_ioas)
 }
 END_TEST
 
+/* ioas.c iommufd_ioas_change_process: any area mapped from user VA makes
+ * it EINVAL (only MAP_FILE areas can move); with none it succeeds. */
+START_TEST(test_change_process)
+{
+	struct iommu_ioas_change_process c = { .size = sizeof(c) };
+	uint64_t iova = 0x10000, done;
+	uint32_t ioas;
+
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &c), 0);
+	c.__reserved = 1;
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &c), -EOPNOTSUPP);
+	c.__reserved = 0;
+	ioas_alloc();
+	ioas = ioas_alloc();
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &c), 0);
+	ck_assert_int_eq(map(ioas, FIXED | RW, 0x100000, 0x1000, &iova), 0);
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &c), -EINVAL);
+	ck_assert_int_eq(unmap(ioas, 0, UINT64_MAX, &done), 0);
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &c), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("iofd");
@@ -958,6 +981,7 @@ int main(void)
 	tcase_add_test(tc, test_area_tree);
 	tcase_add_test(tc, test_find_hole);
 	tcase_add_test(tc, test_shadow_ioas);
+	tcase_add_test(tc, test_change_process);
 	tcase_add_test(tc, test_vfio_no_ioas);
 	tcase_add_test(tc, test_vfio_get_info);
 	tcase_add_test(tc, test_vfio_map_v2);
