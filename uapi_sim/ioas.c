@@ -14,7 +14,6 @@
 
 #include "iofd_private.h"
 
-#define IOFD_PAGE_SIZE 4096ULL
 #define IOFD_MAX_IOVAS (1u << 20) /* entries read by one ALLOW_IOVAS */
 
 /** iofd_get_ioas() - look up an IOAS (with a reference), or NULL. */

@@ -15,8 +15,6 @@
 
 #include "iofd_private.h"
 
-#define IOFD_PAGE_SIZE 4096ULL
-#define IOFD_THP_SIZE (2ULL << 20)
 #define MAP_FLAGS                                               \
 	(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE | \
 	 IOMMU_IOAS_MAP_READABLE)
@@ -347,7 +345,7 @@ static int cut_one(struct iofd_ioas *ioas, uint64_t iova)
 	struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, iova), *rhs;
 	uint64_t align = iofd_ioas_alignment(ioas), skip;
 
-	if (!a || a->iova > iova || iova == a->iova || iova == a->last)
+	if (!a || a->iova >= iova || iova == a->last)
 		return 0;
 	skip = iova + 1 - a->iova;
 	if ((iova + 1) % align || (a->user_va + skip) % align)

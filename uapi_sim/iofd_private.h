@@ -19,6 +19,11 @@
 #include "iommufd.h"
 #include "iopt.h"
 
+/* The simulated kernel's PAGE_SIZE, and the largest automatic-IOVA
+ * alignment iopt_alloc_iova uses (a PMD, for THP-backed memory). */
+#define IOFD_PAGE_SIZE 4096ULL
+#define IOFD_THP_SIZE (2ULL << 20)
+
 enum iofd_obj_type {
 	IOFD_OBJ_NONE,
 	IOFD_OBJ_ANY,

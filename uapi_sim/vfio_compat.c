@@ -17,8 +17,6 @@
 
 #include "iofd_private.h"
 
-#define IOFD_PAGE_SIZE 4096ULL
-
 /* The compat IOAS with a reference held, or NULL (ENODEV). */
 static struct iofd_ioas *get_compat_ioas(struct iofd_ctx *ictx)
 {
@@ -158,15 +156,16 @@ static int unmap_dma(struct iofd_ctx *ictx, uint64_t arg)
 }
 
 /*
- * The page sizes: with no domain every size, cut below PAGE_SIZE to
- * PAGE_SIZE (vfio_update_pgsize_bitmap), at least the IOAS alignment.
+ * The page sizes (kernel iommufd_get_pagesizes): the AND of the attached
+ * domains' sizes with anything below PAGE_SIZE folded into PAGE_SIZE, at
+ * least the IOAS alignment. No domains exist yet: every size from
+ * PAGE_SIZE up.
  */
 static uint64_t page_sizes(struct iofd_ioas *ioas)
 {
-	uint64_t sizes = UINT64_MAX, align = iofd_ioas_alignment(ioas);
+	uint64_t sizes = ~(IOFD_PAGE_SIZE - 1),
+		 align = iofd_ioas_alignment(ioas);
 
-	if (sizes & (IOFD_PAGE_SIZE - 1))
-		sizes = (sizes & ~(IOFD_PAGE_SIZE - 1)) | IOFD_PAGE_SIZE;
 	return sizes > align ? sizes : align;
 }
 

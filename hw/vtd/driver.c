@@ -119,6 +119,22 @@ static int qi_flush(struct vtd_drv *drv)
 	return 0;
 }
 
+/* Queue what a changed legacy context entry needs, in the order software
+ * must invalidate: the device's context-cache entry, then the domain's
+ * IOTLB entries (descriptor fields: structs.h). The caller flushes. */
+static void ctx_entry_inv(struct vtd_drv *drv, uint16_t did, uint16_t sid)
+{
+	qi_put(drv,
+	       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
+		       FIELD_PREP(VTD_QI_DID, did) |
+		       FIELD_PREP(VTD_QI_CC_SID, sid),
+	       0);
+	qi_put(drv,
+	       VTD_QI_TYPE_IOTLB | FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
+		       FIELD_PREP(VTD_QI_DID, did),
+	       0);
+}
+
 static unsigned int mamv(const struct vtd_drv *drv)
 {
 	return (unsigned int)FIELD_GET(VTD_CAP_MAMV, drv->cap);
@@ -588,16 +604,7 @@ static int attach_legacy(struct vtd_domain *dom, uint16_t sid,
 		 * domain may have cached for this device */
 		st_le64(ce, 0);
 		st_le64(ce + 8, 0);
-		qi_put(drv,
-		       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
-			       FIELD_PREP(VTD_QI_DID, old->dom->did) |
-			       FIELD_PREP(VTD_QI_CC_SID, sid),
-		       0);
-		qi_put(drv,
-		       VTD_QI_TYPE_IOTLB |
-			       FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
-			       FIELD_PREP(VTD_QI_DID, old->dom->did),
-		       0);
+		ctx_entry_inv(drv, old->dom->did, sid);
 		ret = qi_flush(drv);
 		if (ret)
 			return ret;
@@ -608,15 +615,7 @@ static int attach_legacy(struct vtd_domain *dom, uint16_t sid,
 	if (!(drv->cap & VTD_CAP_CM))
 		return 0;
 	/* caching mode: the unit may have cached "not present" */
-	qi_put(drv,
-	       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
-		       FIELD_PREP(VTD_QI_DID, dom->did) |
-		       FIELD_PREP(VTD_QI_CC_SID, sid),
-	       0);
-	qi_put(drv,
-	       VTD_QI_TYPE_IOTLB | FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
-		       FIELD_PREP(VTD_QI_DID, dom->did),
-	       0);
+	ctx_entry_inv(drv, dom->did, sid);
 	return qi_flush(drv);
 }
 
@@ -804,16 +803,7 @@ int vtd_detach(struct vtd_drv *drv, uint16_t sid, uint32_t pasid)
 		e = host(drv, table + 16 * (sid & 0xff));
 		st_le64(e, 0);
 		st_le64(e + 8, 0);
-		qi_put(drv,
-		       VTD_QI_TYPE_CC | FIELD_PREP(VTD_QI_G, VTD_INV_DEVICE) |
-			       FIELD_PREP(VTD_QI_DID, dom->did) |
-			       FIELD_PREP(VTD_QI_CC_SID, sid),
-		       0);
-		qi_put(drv,
-		       VTD_QI_TYPE_IOTLB |
-			       FIELD_PREP(VTD_QI_G, VTD_INV_DOMAIN) |
-			       FIELD_PREP(VTD_QI_DID, dom->did),
-		       0);
+		ctx_entry_inv(drv, dom->did, sid);
 	}
 	att_del(drv, rec);
 	return qi_flush(drv);

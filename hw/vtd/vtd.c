@@ -186,8 +186,62 @@ static void gcmd_write(struct vtd *v, uint32_t val)
 	 * (ECAP.IR = 0): nothing to do, their status bits stay 0. */
 }
 
+/*
+ * The fault-event and invalidation-event register blocks share one layout
+ * (CTL, DATA, ADDR, UADDR at +0, +4, +8, +0xc: the offsets in regs.h,
+ * spec 11.4.10 and 11.4.23 onwards): the block and the register's index
+ * in it, or NULL.
+ */
+static struct vtd_event_regs *event_block(struct vtd *v, uint16_t off,
+					  unsigned int *idx)
+{
+	if (off >= VTD_FECTL && off <= VTD_FEUADDR) {
+		*idx = (off - VTD_FECTL) / 4;
+		return &v->fe;
+	}
+	if (off >= VTD_IECTL && off <= VTD_IEUADDR) {
+		*idx = (off - VTD_IECTL) / 4;
+		return &v->ie;
+	}
+	return NULL;
+}
+
+static uint32_t event_read(const struct vtd_event_regs *r, unsigned int idx)
+{
+	const uint32_t vals[] = { r->ctl, r->data, r->addr, r->uaddr };
+
+	return vals[idx];
+}
+
+/* CTL has its own rules; the address keeps a dword alignment (bits 1:0
+ * read 0). */
+static void event_write(struct vtd *v, struct vtd_event_regs *r,
+			unsigned int idx, uint32_t val)
+{
+	switch (idx) {
+	case 0:
+		vtd_event_ctl_write(v, r, val);
+		break;
+	case 1:
+		r->data = val;
+		break;
+	case 2:
+		r->addr = val & ~3u;
+		break;
+	default:
+		r->uaddr = val;
+		break;
+	}
+}
+
 static uint64_t reg_read(struct vtd *v, uint16_t off)
 {
+	struct vtd_event_regs *ev;
+	unsigned int idx;
+
+	ev = event_block(v, off, &idx);
+	if (ev)
+		return event_read(ev, idx);
 	switch (off) {
 	case VTD_VER:
 		return VTD_VERSION;
@@ -203,14 +257,6 @@ static uint64_t reg_read(struct vtd *v, uint16_t off)
 		return v->ccmd;
 	case VTD_FSTS:
 		return v->fsts;
-	case VTD_FECTL:
-		return v->fe.ctl;
-	case VTD_FEDATA:
-		return v->fe.data;
-	case VTD_FEADDR:
-		return v->fe.addr;
-	case VTD_FEUADDR:
-		return v->fe.uaddr;
 	case VTD_IQH:
 		return v->iqh;
 	case VTD_IQT:
@@ -219,14 +265,6 @@ static uint64_t reg_read(struct vtd *v, uint16_t off)
 		return v->iqa;
 	case VTD_ICS:
 		return v->ics;
-	case VTD_IECTL:
-		return v->ie.ctl;
-	case VTD_IEDATA:
-		return v->ie.data;
-	case VTD_IEADDR:
-		return v->ie.addr;
-	case VTD_IEUADDR:
-		return v->ie.uaddr;
 	case VTD_IQERCD:
 		return v->iqercd;
 	case VTD_IVA:
@@ -240,6 +278,14 @@ static uint64_t reg_read(struct vtd *v, uint16_t off)
 
 static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 {
+	struct vtd_event_regs *ev;
+	unsigned int idx;
+
+	ev = event_block(v, off, &idx);
+	if (ev) {
+		event_write(v, ev, idx, (uint32_t)val);
+		return;
+	}
 	switch (off) {
 	case VTD_GCMD:
 		gcmd_write(v, (uint32_t)val);
@@ -255,18 +301,6 @@ static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 	case VTD_FSTS:
 		vtd_fsts_write(v, (uint32_t)val);
 		break;
-	case VTD_FECTL:
-		vtd_event_ctl_write(v, &v->fe, (uint32_t)val);
-		break;
-	case VTD_FEDATA:
-		v->fe.data = (uint32_t)val;
-		break;
-	case VTD_FEADDR:
-		v->fe.addr = (uint32_t)val & ~3u;
-		break;
-	case VTD_FEUADDR:
-		v->fe.uaddr = (uint32_t)val;
-		break;
 	case VTD_IQT:
 		v->iqt = val & VTD_IQT_QT;
 		if (mask & 0xffffffffULL)
@@ -279,18 +313,6 @@ static void reg_write(struct vtd *v, uint16_t off, uint64_t val, uint64_t mask)
 		break;
 	case VTD_ICS:
 		vtd_ics_write(v, (uint32_t)val);
-		break;
-	case VTD_IECTL:
-		vtd_event_ctl_write(v, &v->ie, (uint32_t)val);
-		break;
-	case VTD_IEDATA:
-		v->ie.data = (uint32_t)val;
-		break;
-	case VTD_IEADDR:
-		v->ie.addr = (uint32_t)val & ~3u;
-		break;
-	case VTD_IEUADDR:
-		v->ie.uaddr = (uint32_t)val;
 		break;
 	case VTD_IVA:
 		v->iva = val & (VTD_IVA_ADDR | VTD_IVA_IH | VTD_IVA_AM);
