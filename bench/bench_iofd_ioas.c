@@ -44,7 +44,11 @@ static int direct_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
 	return 0;
 }
 
-static const struct iofd_uaccess direct = { direct_read, direct_write, NULL };
+static const struct iofd_uaccess direct = {
+	.read = direct_read,
+	.write = direct_write,
+	.memlock_limit = UINT64_MAX,
+};
 
 static int io(struct iofd_ctx *ctx, unsigned long cmd, void *arg)
 {

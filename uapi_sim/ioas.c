@@ -5,8 +5,8 @@
  * (kernel: drivers/iommu/iommufd/ioas.c and vfio_compat.c; errno rules:
  * shared/reference/iommufd-uapi.md 2.2).
  *
- * An IOAS has, so far, no areas and no reserved ranges (those come with
- * MAP and device attach): IOVA_RANGES reports the whole space.
+ * IOVA_RANGES reports the holes between the reserved ranges that
+ * attached devices and domains put there (ioas_domains.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -22,18 +22,28 @@ struct iofd_ioas *iofd_get_ioas(struct iofd_ctx *ictx, uint32_t id)
 	return (struct iofd_ioas *)iofd_get_object(ictx, id, IOFD_OBJ_IOAS);
 }
 
-/** iofd_ioas_destroy() - free an IOAS the table no longer holds. */
+/** iofd_ioas_destroy() - free an IOAS the table no longer holds (no
+ * HWPT can be left: each holds a reference). */
 void iofd_ioas_destroy(struct iofd_ioas *ioas)
 {
+	for (struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, 0); a;
+	     a = iopt_next(&ioas->iopt, a))
+		iofd_pages_put(a->pages);
 	iopt_free_all(&ioas->iopt);
 	free(ioas->allowed);
+	free(ioas->resv);
+	free(ioas->hwpts);
 	free(ioas);
 }
 
-/** iofd_ioas_alignment() - the IOVA alignment every map must keep. */
+/**
+ * iofd_ioas_alignment() - the IOVA alignment every map must keep (kernel
+ * iopt->iova_alignment): 1, or PAGE_SIZE when huge pages are off or a
+ * domain is attached (VT-d's smallest page is 4 KiB).
+ */
 uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas)
 {
-	return ioas->huge_pages ? 1 : IOFD_PAGE_SIZE;
+	return ioas->huge_pages && !ioas->nhwpts ? 1 : IOFD_PAGE_SIZE;
 }
 
 /**
@@ -55,6 +65,7 @@ int iofd_ioas_alloc_ioctl(struct iofd_ucmd *ucmd)
 	if (!ioas)
 		return -ENOMEM;
 	ioas->huge_pages = true;
+	ioas->ictx = ucmd->ictx;
 	ret = iofd_object_add(ucmd->ictx, &ioas->obj, IOFD_OBJ_IOAS);
 	if (ret) {
 		free(ioas);
@@ -79,7 +90,8 @@ static int cmp_range(const void *a, const void *b)
 /**
  * iofd_ioas_allow_iovas() - IOMMU_IOAS_ALLOW_IOVAS (kernel
  * iommufd_ioas_allow_iovas): replace the allowed list whole. An entry with
- * start >= last, or two overlapping entries, is EINVAL.
+ * start >= last, or two overlapping entries, is EINVAL; one over a
+ * reserved range EADDRINUSE.
  * @ucmd: the command.
  *
  * Return: 0 or -errno.
@@ -120,6 +132,12 @@ int iofd_ioas_allow_iovas(struct iofd_ucmd *ucmd)
 			goto out_free;
 		}
 	}
+	for (uint32_t i = 0; i < cmd->num_iovas; i++) {
+		if (iofd_ioas_reserved(ioas, r[i].start, r[i].last)) {
+			ret = -EADDRINUSE; /* kernel iopt_set_allow_iova */
+			goto out_free;
+		}
+	}
 	free(ioas->allowed);
 	ioas->allowed = r;
 	ioas->nallowed = cmd->num_iovas;
@@ -144,8 +162,8 @@ out_put:
 int iofd_ioas_iova_ranges(struct iofd_ucmd *ucmd)
 {
 	struct iommu_ioas_iova_ranges *cmd = ucmd->cmd;
-	struct iommu_iova_range whole = { 0, UINT64_MAX };
-	uint32_t capacity = cmd->num_iovas, total = 1;
+	uint32_t capacity = cmd->num_iovas;
+	uint64_t total;
 	struct iofd_ioas *ioas;
 	int ret = 0;
 
@@ -154,12 +172,22 @@ int iofd_ioas_iova_ranges(struct iofd_ucmd *ucmd)
 	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
-	/* no reserved ranges exist yet: one hole, the whole space */
-	if (capacity >= 1)
-		ret = iofd_uwrite(ucmd->ictx, cmd->allowed_iovas, &whole,
-				  sizeof(whole));
+	total = iofd_ioas_usable_ranges(ioas, NULL, 0);
+	if (total && capacity) {
+		uint64_t n = total < capacity ? total : capacity;
+		struct iommu_iova_range *r = calloc(n, sizeof(*r));
+
+		if (r) {
+			iofd_ioas_usable_ranges(ioas, r, n);
+			ret = iofd_uwrite(ucmd->ictx, cmd->allowed_iovas, r,
+					  n * sizeof(*r));
+		} else {
+			ret = -ENOMEM;
+		}
+		free(r);
+	}
 	if (!ret) {
-		cmd->num_iovas = total;
+		cmd->num_iovas = (uint32_t)total;
 		cmd->out_iova_alignment = iofd_ioas_alignment(ioas);
 		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
 	}
@@ -189,9 +217,17 @@ static int option_rlimit_mode(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 	return 0;
 }
 
+/* The IOAS's choice, and every domain's maps from now on with it. */
+static void set_large_pages(struct iofd_ioas *ioas, bool on)
+{
+	ioas->huge_pages = on;
+	for (unsigned int i = 0; i < ioas->nhwpts; i++)
+		vtd_domain_large_pages(ioas->hwpts[i]->dom, on);
+}
+
 /* Turning huge pages off needs every area page aligned (kernel
  * iopt_disable_large_pages). */
-static bool misaligned_area(struct iofd_ioas *ioas)
+bool iofd_ioas_misaligned_area(struct iofd_ioas *ioas)
 {
 	for (struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, 0); a;
 	     a = iopt_next(&ioas->iopt, a))
@@ -206,13 +242,18 @@ static bool misaligned_area(struct iofd_ioas *ioas)
  * (kernel iopt_disable_large_pages, also reached by VFIO_SET_IOMMU TYPE1).
  * @ioas: the IOAS.
  *
- * Return: 0, or -EADDRINUSE when an existing area is not page aligned.
+ * Return: 0; -EINVAL while a domain already maps areas; -EADDRINUSE
+ * when an existing area is not page aligned.
  */
 int iofd_ioas_disable_large_pages(struct iofd_ioas *ioas)
 {
-	if (ioas->huge_pages && misaligned_area(ioas))
+	if (!ioas->huge_pages)
+		return 0;
+	if (ioas->nhwpts && ioas->iopt.nareas)
+		return -EINVAL;
+	if (iofd_ioas_misaligned_area(ioas))
 		return -EADDRINUSE;
-	ioas->huge_pages = false;
+	set_large_pages(ioas, false);
 	return 0;
 }
 
@@ -230,7 +271,7 @@ static int option_huge_pages(struct iofd_ucmd *ucmd, struct iommu_option *cmd)
 	else if (!cmd->val64)
 		ret = iofd_ioas_disable_large_pages(ioas);
 	else
-		ioas->huge_pages = true;
+		set_large_pages(ioas, true);
 	iofd_put_object(&ioas->obj);
 	return ret;
 }

@@ -4,10 +4,12 @@
  * an IOAS's areas (kernel: drivers/iommu/iommufd/ioas.c and
  * io_pagetable.c; errno order: shared/reference/iommufd-uapi.md 2.2).
  *
- * With no domain and no access attached, a map only records (VA, length,
- * rights), as the kernel does: no memory is touched, so mapping an address
- * the caller has not mapped succeeds. Pinning and domains arrive with
- * devices (issue 5).
+ * Every area refers to a pages object (pages.c) holding its user range;
+ * COPY and VFIO's cut share it. With no domain attached a map only
+ * records (VA, length, rights), as the kernel does: no memory is touched,
+ * so mapping an address the caller has not mapped succeeds. With domains,
+ * the area is pinned and mapped into each (ioas_domains.c), and a bad
+ * user address is EFAULT.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -33,6 +35,26 @@ static uint64_t roundup_pow2(uint64_t x)
  * The alignment is min(roundup_pow2(length), lowest set bit of user_va),
  * at most 2 MiB, and the user_va's offset in its page is kept.
  */
+/* First fit in [lo, hi] clear of areas and reserved ranges. */
+static int find_in(struct iofd_ioas *ioas, uint64_t lo, uint64_t hi,
+		   uint64_t length, uint64_t step, uint64_t off, uint64_t *out)
+{
+	struct iommu_iova_range usable[16];
+	uint64_t n = iofd_ioas_usable_ranges(ioas, usable, 16);
+
+	if (n > 16)
+		return -ENOSPC; /* more reserved ranges than any unit makes */
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t s = usable[i].start > lo ? usable[i].start : lo;
+		uint64_t e = usable[i].last < hi ? usable[i].last : hi;
+
+		if (s <= e &&
+		    !iopt_find_hole(&ioas->iopt, s, e, length, step, off, out))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
 static int alloc_iova(struct iofd_ioas *ioas, uint64_t uva, uint64_t length,
 		      uint64_t *out)
 {
@@ -55,26 +77,47 @@ static int alloc_iova(struct iofd_ioas *ioas, uint64_t uva, uint64_t length,
 				      ranges[i].start :
 				      IOFD_PAGE_SIZE;
 
-		if (!iopt_find_hole(&ioas->iopt, lo, ranges[i].last, length,
-				    step, off, out))
+		if (!find_in(ioas, lo, ranges[i].last, length, step, off, out))
 			return 0;
 	}
 	return -ENOSPC;
 }
 
-static int add_area(struct iofd_ioas *ioas, uint64_t iova, uint64_t length,
-		    uint64_t uva, unsigned int prot)
+static void free_area(struct iofd_ioas *ioas, struct iopt_area *a)
 {
-	struct iopt_area *a = calloc(1, sizeof(*a));
+	iofd_ioas_unfill_area(ioas, a);
+	iopt_remove(&ioas->iopt, a);
+	iofd_pages_put(a->pages);
+	free(a);
+}
 
+/* A new area on @pages (taking a reference), in every domain. */
+static int add_area(struct iofd_ioas *ioas, uint64_t iova, uint64_t length,
+		    uint64_t uva, unsigned int prot, struct iofd_pages *pages)
+{
+	struct iopt_area *a;
+	int ret;
+
+	/* kernel iopt_insert_area: no writable area on read-only pages */
+	if ((prot & IOMMU_IOAS_MAP_WRITEABLE) && !pages->writable)
+		return -EPERM;
+	a = calloc(1, sizeof(*a));
 	if (!a)
 		return -ENOMEM;
 	a->iova = iova;
 	a->last = iova + length - 1;
 	a->user_va = uva;
 	a->prot = prot;
+	a->pages = pages;
+	pages->refs++;
 	iopt_insert(&ioas->iopt, a);
-	return 0;
+	ret = iofd_ioas_fill_area(ioas, a);
+	if (ret) {
+		iopt_remove(&ioas->iopt, a);
+		iofd_pages_put(pages);
+		free(a);
+	}
+	return ret;
 }
 
 /* Where [iova, iova + length) goes: checked when fixed, found when not. */
@@ -91,7 +134,8 @@ static int place(struct iofd_ioas *ioas, bool fixed, uint64_t uva,
 		return -EINVAL;
 	if (__builtin_add_overflow(*iova, length - 1, &last))
 		return -EOVERFLOW;
-	/* (no reserved ranges exist yet: those fail with EINVAL) */
+	if (iofd_ioas_reserved(ioas, *iova, last)) /* kernel iopt_check_iova */
+		return -EINVAL;
 	if (iopt_overlaps(&ioas->iopt, *iova, last))
 		return -EEXIST;
 	return 0;
@@ -107,11 +151,13 @@ static int place(struct iofd_ioas *ioas, bool fixed, uint64_t uva,
  * @prot: IOMMU_IOAS_MAP_READABLE / WRITEABLE (0 is allowed here).
  * @fixed: whether *@iova is imposed.
  *
- * Return: 0, -EINVAL, -EOVERFLOW, -EEXIST, -ENOSPC or -ENOMEM.
+ * Return: 0, -EINVAL, -EOVERFLOW, -EEXIST, -ENOSPC, -ENOMEM; with
+ * domains also -EFAULT (not mapped memory) and -ENOMEM (RLIMIT_MEMLOCK).
  */
 int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
 			uint64_t length, unsigned int prot, bool fixed)
 {
+	struct iofd_pages *pages;
 	uint64_t end;
 	int ret;
 
@@ -121,7 +167,14 @@ int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
 	if (__builtin_add_overflow(uva, length, &end))
 		return -EOVERFLOW;
 	ret = place(ioas, fixed, uva, length, iova);
-	return ret ? ret : add_area(ioas, *iova, length, uva, prot);
+	if (!ret)
+		ret = iofd_pages_get(ioas->ictx, uva, length,
+				     prot & IOMMU_IOAS_MAP_WRITEABLE, &pages);
+	if (ret)
+		return ret;
+	ret = add_area(ioas, *iova, length, uva, prot, pages);
+	iofd_pages_put(pages); /* the area holds it now, or nobody */
+	return ret;
 }
 
 /**
@@ -179,8 +232,7 @@ int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
 		struct iopt_area *next = iopt_next(&ioas->iopt, a);
 
 		*unmapped += a->last - a->iova + 1;
-		iopt_remove(&ioas->iopt, a);
-		free(a);
+		free_area(ioas, a);
 		a = next;
 	}
 	return *unmapped || all ? 0 : -ENOENT;
@@ -227,6 +279,7 @@ int iofd_ioas_unmap(struct iofd_ucmd *ucmd)
 
 struct piece {
 	uint64_t offset, length, user_va;
+	struct iofd_pages *pages;
 };
 
 /* The areas covering [iova, last] without a gap (kernel iopt_get_pages). */
@@ -253,7 +306,8 @@ static int collect(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
 			*out = p;
 		}
 		(*out)[(*n)++] = (struct piece){ at - iova, end - at + 1,
-						 a->user_va + (at - a->iova) };
+						 a->user_va + (at - a->iova),
+						 a->pages };
 		if (end == last)
 			return 0;
 		at = end + 1;
@@ -270,15 +324,12 @@ static int copy_into(struct iofd_ioas *dst, struct iommu_ioas_copy *cmd,
 
 	for (size_t i = 0; !ret && i < n; i++) {
 		ret = add_area(dst, iova + p[i].offset, p[i].length,
-			       p[i].user_va, cmd->flags & MAP_PROT);
+			       p[i].user_va, cmd->flags & MAP_PROT, p[i].pages);
 		if (ret) /* take back what this copy added */
-			for (size_t j = 0; j < i; j++) {
-				struct iopt_area *a = iopt_first_at_or_after(
-					&dst->iopt, iova + p[j].offset);
-
-				iopt_remove(&dst->iopt, a);
-				free(a);
-			}
+			for (size_t j = 0; j < i; j++)
+				free_area(dst, iopt_first_at_or_after(
+						       &dst->iopt,
+						       iova + p[j].offset));
 	}
 	if (!ret)
 		cmd->dst_iova = iova;
@@ -357,6 +408,12 @@ static int cut_one(struct iofd_ioas *ioas, uint64_t iova)
 	rhs->last = a->last;
 	rhs->user_va = a->user_va + skip;
 	rhs->prot = a->prot;
+	rhs->pages = a->pages;
+	a->pages->refs++;
+	if (a->pinned) { /* a second pin: cannot fail */
+		iofd_pages_pin(a->pages);
+		rhs->pinned = true;
+	}
 	iopt_remove(&ioas->iopt, a); /* its span changes: re-insert */
 	a->last = iova;
 	iopt_insert(&ioas->iopt, a);

@@ -16,8 +16,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hw/vtd/driver.h"
 #include "iommufd.h"
 #include "iopt.h"
+#include "model/physmem.h"
+#include "model/unit.h"
 
 /* The simulated kernel's PAGE_SIZE, and the largest automatic-IOVA
  * alignment iopt_alloc_iova uses (a PMD, for THP-backed memory). */
@@ -27,6 +30,10 @@
 enum iofd_obj_type {
 	IOFD_OBJ_NONE,
 	IOFD_OBJ_ANY,
+	IOFD_OBJ_DEVICE,
+	IOFD_OBJ_FAULT,
+	IOFD_OBJ_HWPT_PAGING,
+	IOFD_OBJ_HWPT_NESTED,
 	IOFD_OBJ_IOAS,
 };
 
@@ -36,16 +43,100 @@ struct iofd_object {
 	unsigned int users;
 };
 
+/* A reserved IOVA range of an IOAS and who put it there. */
+struct iofd_resv {
+	uint64_t start, last;
+	const void *owner; /* a device (its MSI window) or a HWPT (aperture) */
+};
+
+struct iofd_hwpt;
+
 struct iofd_ioas {
 	struct iofd_object obj;
+	struct iofd_ctx *ictx;
 	struct iommu_iova_range *allowed; /* sorted, non-overlapping */
 	uint32_t nallowed;
 	bool huge_pages; /* IOMMU_OPTION_HUGE_PAGES */
 	struct iopt iopt; /* the mapped areas */
+	struct iofd_resv *resv; /* unsorted; a handful */
+	unsigned int nresv;
+	struct iofd_hwpt **hwpts; /* paging HWPTs filled from this IOAS */
+	unsigned int nhwpts;
+};
+
+/*
+ * The user memory behind areas (pages.c). @node is keyed by physical
+ * address in the machine's window tree (the area tree's code, reused).
+ */
+struct iofd_pages {
+	struct iopt_area node;
+	uint64_t uva_base; /* user address of the window piece's first byte */
+	struct iofd_ctx *ictx;
+	unsigned int refs; /* areas made from it */
+	unsigned int pin_users; /* of those, areas in domains */
+	bool writable;
+	bool per_process; /* charged to the context, not the user */
+	uint32_t uid;
+	uint64_t charged; /* pages */
+};
+
+/* A paging or nested HWPT: a domain of the unit's driver side. */
+struct iofd_hwpt {
+	struct iofd_object obj;
+	struct iofd_ioas *ioas; /* paging: the IOAS it mirrors (a ref) */
+	struct iofd_hwpt *parent; /* nested: its paging parent (a ref) */
+	struct vtd_domain *dom;
+	uint32_t flags; /* IOMMU_HWPT_ALLOC_* */
+	bool auto_domain; /* made by an attach to an IOAS */
+	bool dirty_tracking; /* SET_DIRTY_TRACKING enabled */
+};
+
+/* A bound device object (the kernel's iommufd_device). */
+struct iofd_device {
+	struct iofd_object obj;
+	struct iofd_ctx *ictx;
+	unsigned int dev; /* index in the machine */
+	struct iofd_hwpt *hwpt; /* attached (RID), a reference */
+};
+
+/* One PCI device of the machine. */
+struct iofd_hwdev {
+	uint16_t rid;
+	unsigned int group;
+	struct iofd_device *idev; /* bound, or NULL */
+};
+
+/* One IOMMU group: DMA ownership and its domain (kernel iommufd_group). */
+struct iofd_hwgroup {
+	struct iofd_ctx *owner; /* the context that claimed DMA ownership */
+	unsigned int nbound; /* its devices bound by @owner */
+	struct iofd_hwpt *hwpt; /* the domain every attached device shares */
+	unsigned int nattached;
+};
+
+struct iofd_sys {
+	struct pm_space *pm;
+	struct sim_unit *vtd;
+	struct vtd_drv *drv;
+	struct iofd_hwdev *devs;
+	unsigned int ndevs;
+	struct iofd_hwgroup *groups;
+	unsigned int ngroups;
+	struct iopt pa_tree; /* pages objects by physical address */
+	unsigned int window_id;
+	struct {
+		uint32_t uid;
+		uint64_t pages;
+	} * users; /* pinned-page accounts per user */
+	unsigned int nusers;
+	unsigned int nctx; /* contexts open on it */
+	bool is_default; /* made by iommufd_sim_open(): freed with its last */
 };
 
 struct iofd_ctx {
 	struct iofd_uaccess ua;
+	struct iofd_sys *sys;
+	uint64_t pinned_pages; /* RLIMIT_MODE 1 account */
 	struct iofd_object **objs; /* objs[id - 1] */
 	uint32_t nobjs;
 	struct iofd_ioas *vfio_ioas; /* compat IOAS; holds no reference */
@@ -74,6 +165,7 @@ void iofd_put_object(struct iofd_object *obj);
 void iofd_destroy_all(struct iofd_ctx *ictx);
 int iofd_destroy_ioctl(struct iofd_ucmd *ucmd);
 void iofd_object_free(struct iofd_object *obj);
+void iofd_object_remove(struct iofd_ctx *ictx, struct iofd_object *obj);
 
 /* ioas.c */
 int iofd_ioas_alloc_ioctl(struct iofd_ucmd *ucmd);
@@ -85,6 +177,7 @@ void iofd_ioas_destroy(struct iofd_ioas *ioas);
 struct iofd_ioas *iofd_get_ioas(struct iofd_ctx *ictx, uint32_t id);
 uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas);
 int iofd_ioas_disable_large_pages(struct iofd_ioas *ioas);
+bool iofd_ioas_misaligned_area(struct iofd_ioas *ioas);
 
 /* ioas_map.c */
 int iofd_ioas_map(struct iofd_ucmd *ucmd);
@@ -96,6 +189,43 @@ int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
 			  bool all, uint64_t *unmapped);
 int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n);
 int iofd_ioas_change_process(struct iofd_ucmd *ucmd);
+
+/* pages.c */
+int iofd_pages_window_init(struct iofd_sys *sys);
+int iofd_pages_get(struct iofd_ctx *ictx, uint64_t uva, uint64_t length,
+		   bool writable, struct iofd_pages **out);
+void iofd_pages_put(struct iofd_pages *pg);
+uint64_t iofd_pages_pa(const struct iofd_pages *pg, uint64_t uva);
+int iofd_pages_pin(struct iofd_pages *pg);
+void iofd_pages_unpin(struct iofd_pages *pg);
+
+/* hwpt.c */
+int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd);
+int iofd_hwpt_paging_new(struct iofd_ctx *ictx, struct iofd_ioas *ioas,
+			 uint32_t flags, bool auto_domain,
+			 struct iofd_hwpt **out);
+void iofd_hwpt_destroy(struct iofd_hwpt *hwpt);
+int iofd_get_hw_info(struct iofd_ucmd *ucmd);
+int iofd_hwpt_set_dirty_tracking(struct iofd_ucmd *ucmd);
+int iofd_hwpt_get_dirty_bitmap(struct iofd_ucmd *ucmd);
+int iofd_hwpt_invalidate(struct iofd_ucmd *ucmd);
+
+/* ioas_domains.c: keeping every domain of an IOAS equal to its areas */
+int iofd_ioas_add_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt);
+void iofd_ioas_remove_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt);
+int iofd_ioas_fill_area(struct iofd_ioas *ioas, struct iopt_area *a);
+void iofd_ioas_unfill_area(struct iofd_ioas *ioas, struct iopt_area *a);
+int iofd_ioas_reserve(struct iofd_ioas *ioas, uint64_t start, uint64_t last,
+		      const void *owner);
+void iofd_ioas_unreserve(struct iofd_ioas *ioas, const void *owner);
+bool iofd_ioas_reserved(const struct iofd_ioas *ioas, uint64_t start,
+			uint64_t last);
+uint64_t iofd_ioas_usable_ranges(const struct iofd_ioas *ioas,
+				 struct iommu_iova_range *out, uint64_t cap);
+
+/* device.c */
+void iofd_device_destroy(struct iofd_device *idev);
+void iofd_unbind_all(struct iofd_ctx *ictx);
 
 /* vfio_compat.c */
 int iofd_vfio_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg);

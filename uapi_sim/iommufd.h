@@ -11,10 +11,12 @@
 #ifndef IOMMUSIM_UAPI_SIM_IOMMUFD_H
 #define IOMMUSIM_UAPI_SIM_IOMMUFD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "iommufd_uapi.h"
+#include "model/dma.h"
 
 struct iofd_ctx;
 
@@ -27,11 +29,85 @@ struct iofd_ctx;
 struct iofd_uaccess {
 	int (*read)(void *ctx, uint64_t uptr, void *buf, size_t len);
 	int (*write)(void *ctx, uint64_t uptr, const void *buf, size_t len);
+	/*
+	 * pin: whether [uptr, uptr + len) is mapped memory of the caller
+	 * (0 or -EFAULT); called when an area's pages are pinned for a
+	 * domain. NULL: every address is taken as mapped.
+	 */
+	int (*pin)(void *ctx, uint64_t uptr, uint64_t len, bool write);
 	void *ctx;
+	uint32_t uid; /* whose RLIMIT_MEMLOCK account pins are charged to */
+	uint64_t memlock_limit; /* bytes; UINT64_MAX: CAP_IPC_LOCK */
 };
 
+/*
+ * The simulated machine a context's devices live on: physical memory,
+ * the IOMMU units and their PCI devices. Contexts share it, as processes
+ * share one host; a device is bound to one context at a time.
+ */
+struct iofd_sys;
+
+/**
+ * struct iofd_topology - what the machine has.
+ * @vtd: options of the VT-d unit, as a `machine vtd` line takes them
+ *       (NULL: "mode=scalable slads=1 nest=1").
+ * @ndevs: PCI devices behind it (0: 4).
+ * @group_size: devices per IOMMU group (0 or 1: a group each). Devices
+ *              of one group are functions of one device behind a bridge
+ *              without ACS: bus g + 1, functions 0 .. group_size - 1.
+ */
+struct iofd_topology {
+	const char *vtd;
+	unsigned int ndevs;
+	unsigned int group_size;
+};
+
+#define IOFD_SYS_MAX_DEVS 256
+
+/** struct iofd_dev_info - one PCI device of the machine. */
+struct iofd_dev_info {
+	uint16_t rid; /* bus << 8 | devfn: the VT-d source id */
+	unsigned int group;
+	uint32_t bound_id; /* its device object id when bound, else 0 */
+};
+
+int iofd_sys_create(const struct iofd_topology *topo, struct iofd_sys **out,
+		    char *err, size_t errlen);
+void iofd_sys_destroy(struct iofd_sys *sys);
+unsigned int iofd_sys_ndevs(const struct iofd_sys *sys);
+int iofd_sys_dev_info(const struct iofd_sys *sys, unsigned int dev,
+		      struct iofd_dev_info *info);
+int iofd_sys_translate(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
+		       uint64_t iova, unsigned int access,
+		       struct dma_result *res);
+int iofd_sys_dma(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
+		 uint64_t iova, void *buf, size_t len, bool write,
+		 struct dma_result *fault);
+
 int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out);
+int iommufd_sim_open_sys(struct iofd_sys *sys, const struct iofd_uaccess *ua,
+			 struct iofd_ctx **out);
 int iommufd_sim_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg);
 void iommufd_sim_close(struct iofd_ctx *ictx);
+struct iofd_sys *iommufd_sim_sys(struct iofd_ctx *ictx);
+
+/*
+ * What VFIO's device cdev does for a device (issue 6 puts these behind
+ * VFIO_DEVICE_BIND_IOMMUFD, VFIO_DEVICE_[DE]ATTACH_IOMMUFD_PT and close).
+ * @pasid: IOMMU_NO_PASID (0) for the device's requests without PASID.
+ */
+#define IOMMU_NO_PASID 0u
+int iommufd_sim_bind(struct iofd_ctx *ictx, unsigned int dev, uint32_t *dev_id);
+int iommufd_sim_unbind(struct iofd_ctx *ictx, uint32_t dev_id);
+int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
+		       uint32_t *pt_id);
+int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid);
+
+/** struct iofd_pin_stats - pinned pages charged, per account. */
+struct iofd_pin_stats {
+	uint64_t user_pages; /* the context's user (RLIMIT_MODE 0) */
+	uint64_t process_pages; /* the context itself (RLIMIT_MODE 1) */
+};
+void iommufd_sim_pin_stats(struct iofd_ctx *ictx, struct iofd_pin_stats *st);
 
 #endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_H */

@@ -12,11 +12,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct iofd_pages;
+
 struct iopt_area {
 	uint64_t iova;
 	uint64_t last;
 	uint64_t user_va; /* of iova */
 	unsigned int prot; /* IOMMU_IOAS_MAP_READABLE / WRITEABLE */
+	struct iofd_pages *pages; /* the user memory (pages.c) */
+	bool pinned; /* holds a pin of @pages: it is in the domains */
 	/* tree links and the subtree summary kept by iopt.c */
 	struct iopt_area *left, *right;
 	int height;

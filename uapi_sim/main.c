@@ -13,13 +13,16 @@
  *   6. the handler runs and writes the whole struct back through
  *      iofd_ucmd_respond() (min(user size, struct size) bytes).
  *
- * Only the commands in iofd_ops[] exist so far; the others answer ENOTTY
- * like an absent ioctl (docs/iommufd.md says which).
+ * Only the commands in iofd_ops_by_nr[] exist so far; the others answer
+ * ENOTTY like an absent ioctl (docs/iommufd.md says which).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -36,6 +39,11 @@ union iofd_ucmd_buffer {
 	struct iommu_ioas_unmap unmap;
 	struct iommu_ioas_copy copy;
 	struct iommu_ioas_change_process change_process;
+	struct iommu_hwpt_alloc hwpt_alloc;
+	struct iommu_hw_info hw_info;
+	struct iommu_hwpt_set_dirty_tracking set_dirty;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty;
+	struct iommu_hwpt_invalidate invalidate;
 };
 
 struct iofd_ioctl_op {
@@ -75,6 +83,16 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 		 __reserved),
 	IOCTL_OP(IOMMU_IOAS_CHANGE_PROCESS, iofd_ioas_change_process,
 		 struct iommu_ioas_change_process, __reserved),
+	IOCTL_OP(IOMMU_HWPT_ALLOC, iofd_hwpt_alloc_ioctl,
+		 struct iommu_hwpt_alloc, __reserved),
+	IOCTL_OP(IOMMU_GET_HW_INFO, iofd_get_hw_info, struct iommu_hw_info,
+		 __reserved),
+	IOCTL_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, iofd_hwpt_set_dirty_tracking,
+		 struct iommu_hwpt_set_dirty_tracking, __reserved),
+	IOCTL_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, iofd_hwpt_get_dirty_bitmap,
+		 struct iommu_hwpt_get_dirty_bitmap, data),
+	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iofd_hwpt_invalidate,
+		 struct iommu_hwpt_invalidate, __reserved),
 };
 
 /* ---- the caller's memory ------------------------------------------------ */
@@ -191,14 +209,67 @@ int iommufd_sim_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg)
 	return op->execute(&ucmd);
 }
 
+/* Whether [uptr, uptr + len) is mapped in this process: mincore() fails
+ * with ENOMEM on a hole, and costs no page faults. */
+static int self_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
+{
+	unsigned char vec[16384];
+	const uint64_t chunk = sizeof(vec) * IOFD_PAGE_SIZE;
+	uint64_t at = uptr & ~(IOFD_PAGE_SIZE - 1), end;
+
+	(void)ctx;
+	(void)write; /* mincore cannot tell read-only memory: docs/iommufd.md */
+	if (__builtin_add_overflow(uptr, len, &end))
+		return -EFAULT;
+	while (at < end) {
+		uint64_t n = end - at < chunk ? end - at : chunk;
+
+		if (mincore((void *)at, n, vec))
+			return -EFAULT;
+		at += n;
+	}
+	return 0;
+}
+
+/* CAP_IPC_LOCK (bit 14 of CapEff) lifts RLIMIT_MEMLOCK, as in the kernel. */
+static bool self_cap_ipc_lock(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f = fopen("/proc/self/status", "r");
+	bool found = false;
+
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "CapEff: %llx", &eff) == 1;
+	fclose(f);
+	return found && (eff >> 14 & 1);
+}
+
+static void self_uaccess(struct iofd_uaccess *ua)
+{
+	struct rlimit rl;
+
+	*ua = (struct iofd_uaccess){ self_read, self_write,	    self_pin,
+				     NULL,	(uint32_t)getuid(), UINT64_MAX };
+	if (!self_cap_ipc_lock() && !getrlimit(RLIMIT_MEMLOCK, &rl) &&
+	    rl.rlim_cur != RLIM_INFINITY)
+		ua->memlock_limit = rl.rlim_cur;
+}
+
 /**
- * iommufd_sim_open() - a new context (what opening /dev/iommu makes).
- * @ua: how to reach the caller's memory, or NULL for this process.
+ * iommufd_sim_open_sys() - a new context on machine @sys (what opening
+ * /dev/iommu makes).
+ * @sys: the machine; it must outlive the context.
+ * @ua: how to reach the caller's memory, or NULL for this process (with
+ *      its RLIMIT_MEMLOCK, unless it has CAP_IPC_LOCK).
  * @out: the context.
  *
  * Return: 0 or -ENOMEM.
  */
-int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out)
+int iommufd_sim_open_sys(struct iofd_sys *sys, const struct iofd_uaccess *ua,
+			 struct iofd_ctx **out)
 {
 	struct iofd_ctx *ictx = calloc(1, sizeof(*ictx));
 
@@ -208,21 +279,84 @@ int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out)
 	if (ua)
 		ictx->ua = *ua;
 	else
-		ictx->ua = (struct iofd_uaccess){ self_read, self_write, NULL };
+		self_uaccess(&ictx->ua);
+	ictx->sys = sys;
+	sys->nctx++;
 	*out = ictx;
 	return 0;
 }
 
+/* The machine of iommufd_sim_open(): made by the first such context,
+ * freed with the last. Contexts are not thread-safe (docs/iommufd.md). */
+static struct iofd_sys *default_sys;
+
 /**
- * iommufd_sim_close() - destroy every object (leaves first) and the
+ * iommufd_sim_open() - a new context on the default machine (one VT-d
+ * unit, four devices: iofd_sys_create() with no topology).
+ * @ua: as iommufd_sim_open_sys().
+ * @out: the context.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out)
+{
+	int ret;
+
+	if (!default_sys) {
+		ret = iofd_sys_create(NULL, &default_sys, NULL, 0);
+		if (ret)
+			return ret;
+		default_sys->is_default = true;
+	}
+	ret = iommufd_sim_open_sys(default_sys, ua, out);
+	if (ret && !default_sys->nctx) {
+		iofd_sys_destroy(default_sys);
+		default_sys = NULL;
+	}
+	return ret;
+}
+
+/**
+ * iommufd_sim_close() - unbind the context's devices (as closing their
+ * VFIO files first would), destroy every object (leaves first) and the
  * context, as the kernel's release does.
  * @ictx: the context (NULL is fine).
  */
 void iommufd_sim_close(struct iofd_ctx *ictx)
 {
+	struct iofd_sys *sys;
+
 	if (!ictx)
 		return;
+	sys = ictx->sys;
+	iofd_unbind_all(ictx);
 	iofd_destroy_all(ictx);
 	free(ictx->objs);
 	free(ictx);
+	if (!--sys->nctx && sys->is_default) {
+		iofd_sys_destroy(sys);
+		default_sys = NULL;
+	}
+}
+
+/**
+ * iommufd_sim_pin_stats() - pages charged to the context's accounts now.
+ * @ictx: the context.
+ * @st: filled.
+ */
+void iommufd_sim_pin_stats(struct iofd_ctx *ictx, struct iofd_pin_stats *st)
+{
+	struct iofd_sys *sys = ictx->sys;
+
+	st->process_pages = ictx->pinned_pages;
+	st->user_pages = 0;
+	for (unsigned int i = 0; i < sys->nusers; i++)
+		if (sys->users[i].uid == ictx->ua.uid)
+			st->user_pages = sys->users[i].pages;
+}
+
+/** iommufd_sim_sys() - the machine a context lives on. */
+struct iofd_sys *iommufd_sim_sys(struct iofd_ctx *ictx)
+{
+	return ictx->sys;
 }

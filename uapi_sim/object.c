@@ -84,13 +84,21 @@ void iofd_object_free(struct iofd_object *obj)
 	case IOFD_OBJ_IOAS:
 		iofd_ioas_destroy((struct iofd_ioas *)obj);
 		break;
+	case IOFD_OBJ_HWPT_PAGING:
+	case IOFD_OBJ_HWPT_NESTED:
+		iofd_hwpt_destroy((struct iofd_hwpt *)obj);
+		break;
+	case IOFD_OBJ_DEVICE:
+		iofd_device_destroy((struct iofd_device *)obj);
+		break;
 	default:
 		free(obj);
 		break;
 	}
 }
 
-static void object_remove(struct iofd_ctx *ictx, struct iofd_object *obj)
+/** iofd_object_remove() - take @obj out of the table and free it. */
+void iofd_object_remove(struct iofd_ctx *ictx, struct iofd_object *obj)
 {
 	ictx->objs[obj->id - 1] = NULL;
 	if (ictx->vfio_ioas == (struct iofd_ioas *)obj)
@@ -116,7 +124,7 @@ int iofd_destroy_ioctl(struct iofd_ucmd *ucmd)
 	iofd_put_object(obj);
 	if (obj->users != 1)
 		return -EBUSY;
-	object_remove(ucmd->ictx, obj);
+	iofd_object_remove(ucmd->ictx, obj);
 	return 0;
 }
 
@@ -134,7 +142,7 @@ void iofd_destroy_all(struct iofd_ctx *ictx)
 			struct iofd_object *obj = ictx->objs[i];
 
 			if (obj && obj->users == 1) {
-				object_remove(ictx, obj);
+				iofd_object_remove(ictx, obj);
 				progress = true;
 			}
 		}
@@ -142,5 +150,5 @@ void iofd_destroy_all(struct iofd_ctx *ictx)
 	/* a reference cycle would be a bug: free what is left anyway */
 	for (uint32_t i = 0; i < ictx->nobjs; i++)
 		if (ictx->objs[i])
-			object_remove(ictx, ictx->objs[i]);
+			iofd_object_remove(ictx, ictx->objs[i]);
 }

@@ -11,6 +11,7 @@
  * VFIO_NOIOMMU_IOMMU is neither an extension nor a settable type.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
@@ -157,15 +158,21 @@ static int unmap_dma(struct iofd_ctx *ictx, uint64_t arg)
 
 /*
  * The page sizes (kernel iommufd_get_pagesizes): the AND of the attached
- * domains' sizes with anything below PAGE_SIZE folded into PAGE_SIZE, at
- * least the IOAS alignment. No domains exist yet: every size from
- * PAGE_SIZE up.
+ * domains' sizes (VT-d: 4 KiB, and 2 MiB / 1 GiB where CAP.SSLPS or
+ * FS1GP offers them) with anything below PAGE_SIZE folded into PAGE_SIZE,
+ * at least the IOAS alignment. With no domain: every size from PAGE_SIZE.
  */
 static uint64_t page_sizes(struct iofd_ioas *ioas)
 {
 	uint64_t sizes = ~(IOFD_PAGE_SIZE - 1),
 		 align = iofd_ioas_alignment(ioas);
 
+	for (unsigned int i = 0; i < ioas->nhwpts; i++) {
+		unsigned int lv = ioas->hwpts[i]->dom->leaf_levels;
+
+		sizes &= IOFD_PAGE_SIZE | (lv & 2 ? 1ULL << 21 : 0) |
+			 (lv & 4 ? 1ULL << 30 : 0);
+	}
 	return sizes > align ? sizes : align;
 }
 
@@ -183,22 +190,36 @@ static int fill_cap_dma_avail(struct iofd_ctx *ictx, uint64_t at,
 	return sizeof(cap);
 }
 
-/* IOVA_RANGE: the holes between reserved ranges; none are reserved yet,
- * so the one hole is all of the IOVA space. */
+/* IOVA_RANGE: the holes between the compat IOAS's reserved ranges, as
+ * IOMMU_IOAS_IOVA_RANGES reports them (kernel iommufd_fill_cap_iova). */
 static int fill_cap_iova(struct iofd_ctx *ictx, uint64_t at, uint64_t avail)
 {
 	struct vfio_iommu_type1_info_cap_iova_range cap = {
 		.header = { VFIO_IOMMU_TYPE1_INFO_CAP_IOVA_RANGE, 1, 0 },
-		.nr_iovas = 1,
 	};
-	const struct vfio_iova_range range = { 0, UINT64_MAX };
-	const uint64_t need = sizeof(cap) + sizeof(range);
+	struct iofd_ioas *ioas = ictx->vfio_ioas;
+	struct iommu_iova_range *r;
+	uint64_t n = iofd_ioas_usable_ranges(ioas, NULL, 0), need;
+	int ret = 0;
 
-	if (avail >= need &&
-	    (iofd_uwrite(ictx, at + sizeof(cap), &range, sizeof(range)) ||
-	     iofd_uwrite(ictx, at, &cap, sizeof(cap))))
-		return -EFAULT;
-	return (int)need;
+	need = sizeof(cap) + n * sizeof(struct vfio_iova_range);
+	if (avail < need)
+		return (int)need;
+	r = calloc(n ? n : 1, sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	iofd_ioas_usable_ranges(ioas, r, n);
+	cap.nr_iovas = (uint32_t)n;
+	for (uint64_t i = 0; !ret && i < n; i++) {
+		struct vfio_iova_range v = { r[i].start, r[i].last };
+
+		ret = iofd_uwrite(ictx, at + sizeof(cap) + i * sizeof(v), &v,
+				  sizeof(v));
+	}
+	if (!ret)
+		ret = iofd_uwrite(ictx, at, &cap, sizeof(cap));
+	free(r);
+	return ret ? -EFAULT : (int)need;
 }
 
 static int fill_caps(struct iofd_ctx *ictx, uint64_t arg, uint32_t argsz,

@@ -381,6 +381,7 @@ int vtd_domain_alloc(struct vtd_drv *drv, enum vtd_domain_kind kind,
 	ret = did_alloc(drv, &dom->did);
 	if (!ret)
 		ret = dom->ops->init(&dom->pt, drv->pm, &cfg);
+	dom->leaf_levels = cfg.leaf_levels;
 	if (ret) {
 		if (dom->did)
 			drv->did_used[dom->did / 8] &=
@@ -468,6 +469,18 @@ int vtd_domain_map(struct vtd_domain *dom, uint64_t iova, uint64_t pa,
 	if (ret || !(dom->drv->cap & VTD_CAP_CM) || !dom->natt)
 		return ret;
 	return flush_range(dom, iova, len, false);
+}
+
+/**
+ * vtd_domain_large_pages() - whether maps may use the unit's large pages
+ * (iommufd's IOMMU_OPTION_HUGE_PAGES); mappings already made stay as
+ * they are.
+ * @dom: a paging domain.
+ * @on: allow 2 MiB / 1 GiB leaves where the unit supports them.
+ */
+void vtd_domain_large_pages(struct vtd_domain *dom, bool on)
+{
+	dom->pt.cfg.leaf_levels = on ? dom->leaf_levels : 1u;
 }
 
 /**

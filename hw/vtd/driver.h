@@ -85,6 +85,7 @@ struct vtd_domain {
 	unsigned int flags;
 	const struct pt_ops *ops;
 	struct pt_domain pt;
+	unsigned int leaf_levels; /* the page sizes the unit offers */
 	struct vtd_attach att[VTD_DRV_MAX_ATTACH];
 	unsigned int natt;
 };
@@ -110,6 +111,7 @@ int vtd_domain_alloc(struct vtd_drv *drv, enum vtd_domain_kind kind,
 int vtd_domain_free(struct vtd_domain *dom);
 int vtd_domain_map(struct vtd_domain *dom, uint64_t iova, uint64_t pa,
 		   uint64_t len, unsigned int prot);
+void vtd_domain_large_pages(struct vtd_domain *dom, bool on);
 uint64_t vtd_domain_unmap(struct vtd_domain *dom, uint64_t iova, uint64_t len);
 int64_t vtd_domain_read_and_clear_dirty(struct vtd_domain *dom, uint64_t iova,
 					uint64_t len, bool no_clear,

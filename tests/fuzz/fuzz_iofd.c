@@ -66,7 +66,9 @@ static bool known_errno(int ret)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct iofd_uaccess ua = { arena_read, arena_write, NULL };
+	struct iofd_uaccess ua = { .read = arena_read,
+				   .write = arena_write,
+				   .memlock_limit = UINT64_MAX };
 	struct iofd_ctx *ctx;
 
 	memset(arena, 0, sizeof(arena));

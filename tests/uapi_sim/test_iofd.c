@@ -12,11 +12,10 @@
 #include <sys/mman.h>
 
 #include "check_main.h"
+#include "iofd_test.h"
 #include "uapi_sim/iommufd.h"
 #include "uapi_sim/iommufd_uapi.h"
 #include "uapi_sim/iopt.h"
-
-static struct iofd_ctx *ctx;
 
 static void setup(void)
 {
@@ -27,19 +26,6 @@ static void teardown(void)
 {
 	iommufd_sim_close(ctx);
 	ctx = NULL;
-}
-
-static int io(unsigned long cmd, void *arg)
-{
-	return iommufd_sim_ioctl(ctx, cmd, (uint64_t)(uintptr_t)arg);
-}
-
-static uint32_t ioas_alloc(void)
-{
-	struct iommu_ioas_alloc a = { .size = sizeof(a) };
-
-	ck_assert_int_eq(io(IOMMU_IOAS_ALLOC, &a), 0);
-	return a.out_ioas_id;
 }
 
 /* main.c iommufd_fops_ioctl: numbers outside the table, empty slots and
@@ -74,6 +60,11 @@ static const struct len_case {
 	{ IOMMU_IOAS_UNMAP, 24, 24 },
 	{ IOMMU_IOAS_COPY, 40, 40 },
 	{ IOMMU_IOAS_CHANGE_PROCESS, 8, 8 },
+	{ IOMMU_HWPT_ALLOC, 48, 24 },
+	{ IOMMU_GET_HW_INFO, 40, 32 },
+	{ IOMMU_HWPT_SET_DIRTY_TRACKING, 16, 16 },
+	{ IOMMU_HWPT_GET_DIRTY_BITMAP, 48, 48 },
+	{ IOMMU_HWPT_INVALIDATE, 32, 32 },
 };
 
 START_TEST(test_cmd_length)

@@ -1,0 +1,827 @@
+// SPDX-License-Identifier: MIT
+/*
+ * test_iofd_dev.c - devices, groups, HWPTs and pinned memory of the
+ * simulated iommufd over the VT-d unit: every check names the kernel
+ * function (drivers/iommu/iommufd/) whose behaviour it mirrors. DMA goes
+ * through the unit's hardware path into this process's own memory.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "check_main.h"
+#include "iofd_test.h"
+#include "uapi_sim/iommufd.h"
+#include "uapi_sim/iommufd_uapi.h"
+
+#define PAGE 4096ULL
+#define MSI_START 0xfee00000ULL
+#define MSI_LAST 0xfeefffffULL
+#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
+
+static struct iofd_sys *sys;
+
+static void up(const char *vtd, unsigned int ndevs, unsigned int gs)
+{
+	struct iofd_topology t = { vtd, ndevs, gs };
+	char err[128];
+
+	ck_assert_msg(!iofd_sys_create(&t, &sys, err, sizeof(err)), "%s", err);
+	ck_assert_int_eq(iommufd_sim_open_sys(sys, NULL, &ctx), 0);
+}
+
+static void setup(void)
+{
+	up(NULL, 0, 0);
+}
+
+static void teardown(void)
+{
+	iommufd_sim_close(ctx);
+	iofd_sys_destroy(sys);
+	ctx = NULL;
+	sys = NULL;
+}
+
+static int map_at(uint32_t ioas, void *buf, uint64_t len, uint64_t iova,
+		  uint32_t prot)
+{
+	struct iommu_ioas_map m = { .size = sizeof(m),
+				    .flags = prot | IOMMU_IOAS_MAP_FIXED_IOVA,
+				    .ioas_id = ioas,
+				    .user_va = (uintptr_t)buf,
+				    .length = len,
+				    .iova = iova };
+
+	return io(IOMMU_IOAS_MAP, &m);
+}
+
+static int unmap_at(uint32_t ioas, uint64_t iova, uint64_t len)
+{
+	struct iommu_ioas_unmap u = {
+		.size = sizeof(u), .ioas_id = ioas, .iova = iova, .length = len
+	};
+
+	return io(IOMMU_IOAS_UNMAP, &u);
+}
+
+static int destroy(uint32_t id)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+	return io(IOMMU_DESTROY, &d);
+}
+
+static uint32_t bind(unsigned int dev)
+{
+	uint32_t id = 0;
+
+	ck_assert_int_eq(iommufd_sim_bind(ctx, dev, &id), 0);
+	ck_assert_uint_ne(id, 0);
+	return id;
+}
+
+static uint32_t attach(uint32_t dev_id, uint32_t pt)
+{
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev_id, IOMMU_NO_PASID, &pt),
+			 0);
+	return pt;
+}
+
+static void *pages(size_t n)
+{
+	void *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert(p != MAP_FAILED);
+	return p;
+}
+
+/* Device @dev reads @len bytes at @iova: 0 or -EIO (an IOMMU fault). */
+static int dma_rd(unsigned int dev, uint64_t iova, void *buf, size_t len)
+{
+	return iofd_sys_dma(sys, dev, IOMMU_NO_PASID, iova, buf, len, false,
+			    NULL);
+}
+
+static int dma_wr(unsigned int dev, uint64_t iova, const void *buf, size_t len)
+{
+	return iofd_sys_dma(sys, dev, IOMMU_NO_PASID, iova, (void *)buf, len,
+			    true, NULL);
+}
+
+static uint32_t hwpt_alloc(uint32_t dev_id, uint32_t pt, uint32_t flags,
+			   int expect)
+{
+	struct iommu_hwpt_alloc h = {
+		.size = sizeof(h), .flags = flags, .dev_id = dev_id, .pt_id = pt
+	};
+
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), expect);
+	return h.out_hwpt_id;
+}
+
+/* The default machine: one VT-d unit, four devices, a group each. */
+START_TEST(test_topology)
+{
+	struct iofd_topology bad = { "mode=scalable colour=blue", 0, 0 };
+	struct iofd_topology grp = { NULL, 6, 3 };
+	struct iofd_dev_info info;
+	struct iofd_sys *s2;
+	char err[128];
+
+	ck_assert_uint_eq(iofd_sys_ndevs(sys), 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		ck_assert_int_eq(iofd_sys_dev_info(sys, i, &info), 0);
+		ck_assert_uint_eq(info.rid, (i + 1) << 8);
+		ck_assert_uint_eq(info.group, i);
+		ck_assert_uint_eq(info.bound_id, 0);
+	}
+	ck_assert_int_eq(iofd_sys_dev_info(sys, 4, &info), -ENODEV);
+	ck_assert_int_eq(iofd_sys_create(&bad, &s2, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_null(s2);
+	ck_assert_ptr_nonnull(strstr(err, "colour"));
+	/* functions of one device behind a bridge without ACS */
+	ck_assert_int_eq(iofd_sys_create(&grp, &s2, err, sizeof(err)), 0);
+	ck_assert_int_eq(iofd_sys_dev_info(s2, 4, &info), 0);
+	ck_assert_uint_eq(info.rid, 0x201);
+	ck_assert_uint_eq(info.group, 1);
+	iofd_sys_destroy(s2);
+}
+END_TEST
+
+/* device.c iommufd_device_bind: DMA ownership of the whole group; the
+ * device object cannot be destroyed by IOMMU_DESTROY while bound. */
+START_TEST(test_bind)
+{
+	struct iofd_ctx *other;
+	struct iofd_dev_info info;
+	uint32_t d0, id;
+
+	teardown();
+	up(NULL, 4, 2); /* groups {0,1} {2,3} */
+	d0 = bind(0);
+	ck_assert_int_eq(iofd_sys_dev_info(sys, 0, &info), 0);
+	ck_assert_uint_eq(info.bound_id, d0);
+	ck_assert_int_eq(destroy(d0), -EBUSY);
+	ck_assert_int_eq(iommufd_sim_bind(ctx, 0, &id), -EINVAL);
+	ck_assert_int_eq(iommufd_sim_bind(ctx, 9, &id), -ENODEV);
+	ck_assert_int_eq(iommufd_sim_open_sys(sys, NULL, &other), 0);
+	/* the group is this context's: its sibling cannot go elsewhere */
+	ck_assert_int_eq(iommufd_sim_bind(other, 1, &id), -EPERM);
+	ck_assert_int_eq(iommufd_sim_bind(other, 2, &id), 0);
+	ck_assert_int_eq(iommufd_sim_unbind(ctx, d0), 0);
+	ck_assert_int_eq(iommufd_sim_unbind(ctx, d0), -ENOENT);
+	ck_assert_int_eq(iommufd_sim_bind(other, 1, &id), 0);
+	iommufd_sim_close(other);
+	/* closing released the ownership too */
+	ck_assert_int_eq(iommufd_sim_bind(ctx, 1, &id), 0);
+}
+END_TEST
+
+/* device.c iommufd_device_auto_get_domain: DMA through the domain lands
+ * in the process's memory, both ways; unmap takes it away again. */
+START_TEST(test_attach_dma)
+{
+	uint8_t *buf = pages(4), got[64];
+	struct dma_result res;
+	uint32_t ioas = ioas_alloc(), dev = bind(0), hwpt;
+
+	for (int i = 0; i < 64; i++)
+		buf[PAGE + i] = (uint8_t)(i * 7);
+	ck_assert_int_eq(map_at(ioas, buf, 4 * PAGE, 0x100000, RW), 0);
+	ck_assert_int_eq(dma_rd(0, 0x100000 + PAGE, got, 64), -EIO);
+	hwpt = attach(dev, ioas);
+	ck_assert_uint_ne(hwpt, ioas); /* the automatic HWPT's id */
+	ck_assert_int_eq(destroy(hwpt), -EBUSY);
+	ck_assert_int_eq(destroy(ioas), -EBUSY);
+	ck_assert_int_eq(dma_rd(0, 0x100000 + PAGE, got, 64), 0);
+	ck_assert_mem_eq(got, buf + PAGE, 64);
+	/* a write across a page boundary lands in the client's pages */
+	memset(got, 0xa5, sizeof(got));
+	ck_assert_int_eq(dma_wr(0, 0x100000 + 2 * PAGE - 32, got, 64), 0);
+	ck_assert_uint_eq(buf[2 * PAGE - 32], 0xa5);
+	ck_assert_uint_eq(buf[2 * PAGE + 31], 0xa5);
+	ck_assert_uint_eq(buf[2 * PAGE + 32], 0);
+	/* other devices stay blocked */
+	ck_assert_int_eq(dma_rd(1, 0x100000, got, 8), -EIO);
+	/* a map after the attach reaches the domain at once */
+	ck_assert_int_eq(
+		map_at(ioas, buf, PAGE, 0x400000, IOMMU_IOAS_MAP_READABLE), 0);
+	ck_assert_int_eq(dma_rd(0, 0x400000 + 5, got, 4), 0);
+	ck_assert_int_eq(iofd_sys_translate(sys, 0, IOMMU_NO_PASID, 0x400000,
+					    DMA_ACC_WRITE, &res),
+			 0);
+	ck_assert(!res.ok); /* read-only area */
+	ck_assert_int_eq(unmap_at(ioas, 0x100000, 4 * PAGE), 0);
+	ck_assert_int_eq(dma_rd(0, 0x100000 + PAGE, got, 8), -EIO);
+	/* detaching the last device frees the automatic HWPT */
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(destroy(hwpt), -ENOENT);
+	ck_assert_int_eq(dma_rd(0, 0x400000, got, 4), -EIO);
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(iommufd_sim_unbind(ctx, dev), 0);
+	ck_assert_int_eq(destroy(ioas), 0);
+	munmap(buf, 4 * PAGE);
+}
+END_TEST
+
+/* device.c iommufd_device_auto_get_domain reuses the IOAS's automatic
+ * HWPT; iommufd_hw_pagetable_attach: one HWPT per group (EINVAL). */
+START_TEST(test_groups)
+{
+	uint8_t *a = pages(1), *b = pages(1), got;
+	uint32_t ioas_a, ioas_b, d0, d1, d2, h0, h2, pt;
+
+	teardown();
+	up(NULL, 4, 2);
+	ioas_a = ioas_alloc();
+	ioas_b = ioas_alloc();
+	a[0] = 0xaa;
+	b[0] = 0xbb;
+	ck_assert_int_eq(map_at(ioas_a, a, PAGE, 0x10000, RW), 0);
+	ck_assert_int_eq(map_at(ioas_b, b, PAGE, 0x10000, RW), 0);
+	d0 = bind(0);
+	d1 = bind(1);
+	d2 = bind(2);
+	h0 = attach(d0, ioas_a);
+	/* the hardware attaches the group: device 1 translates already */
+	ck_assert_int_eq(dma_rd(1, 0x10000, &got, 1), 0);
+	ck_assert_uint_eq(got, 0xaa);
+	pt = ioas_b;
+	ck_assert_int_eq(iommufd_sim_attach(ctx, d1, IOMMU_NO_PASID, &pt),
+			 -EINVAL);
+	ck_assert_uint_eq(attach(d1, ioas_a), h0);
+	h2 = attach(d2, ioas_a);
+	ck_assert_uint_eq(h2, h0); /* shared automatic domain */
+	/* replace moves the whole group 0 to IOAS b */
+	ck_assert_uint_ne(attach(d0, ioas_b), h0);
+	ck_assert_int_eq(dma_rd(1, 0x10000, &got, 1), 0);
+	ck_assert_uint_eq(got, 0xbb);
+	ck_assert_int_eq(dma_rd(2, 0x10000, &got, 1), 0);
+	ck_assert_uint_eq(got, 0xaa);
+	/* h0 lives on while device 2 uses it */
+	ck_assert_int_eq(destroy(h0), -EBUSY);
+	ck_assert_int_eq(iommufd_sim_detach(ctx, d2, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(destroy(h0), -ENOENT);
+	/* one device of the group leaving keeps the group attached */
+	ck_assert_int_eq(iommufd_sim_detach(ctx, d0, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(dma_rd(0, 0x10000, &got, 1), 0);
+	ck_assert_int_eq(iommufd_sim_detach(ctx, d1, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(dma_rd(0, 0x10000, &got, 1), -EIO);
+	munmap(a, PAGE);
+	munmap(b, PAGE);
+}
+END_TEST
+
+/* iommufd_device_do_replace with explicit HWPTs: the device moves to the
+ * new domain; the old HWPT stays (it is not automatic). */
+START_TEST(test_replace_explicit)
+{
+	uint8_t *a = pages(1), *b = pages(1), got;
+	uint32_t ioas_a = ioas_alloc(), ioas_b = ioas_alloc(), d0 = bind(0);
+	uint32_t ha, hb;
+
+	a[0] = 1;
+	b[0] = 2;
+	ha = hwpt_alloc(d0, ioas_a, 0, 0);
+	hb = hwpt_alloc(d0, ioas_b, 0, 0);
+	/* an explicit HWPT is filled at allocation */
+	ck_assert_int_eq(map_at(ioas_a, a, PAGE, 0x10000, RW), 0);
+	ck_assert_int_eq(map_at(ioas_b, b, PAGE, 0x10000, RW), 0);
+	ck_assert_uint_eq(attach(d0, ha), ha);
+	ck_assert_int_eq(dma_rd(0, 0x10000, &got, 1), 0);
+	ck_assert_uint_eq(got, 1);
+	ck_assert_uint_eq(attach(d0, hb), hb);
+	ck_assert_int_eq(dma_rd(0, 0x10000, &got, 1), 0);
+	ck_assert_uint_eq(got, 2);
+	ck_assert_int_eq(destroy(ha), 0);
+	ck_assert_int_eq(destroy(hb), -EBUSY);
+	ck_assert_uint_eq(attach(d0, hb), hb); /* same HWPT: nothing */
+	ck_assert_int_eq(iommufd_sim_unbind(ctx, d0), 0);
+	ck_assert_int_eq(destroy(hb), 0);
+	munmap(a, PAGE);
+	munmap(b, PAGE);
+}
+END_TEST
+
+static uint32_t iova_ranges(uint32_t ioas, struct iommu_iova_range *r,
+			    uint32_t cap, uint64_t *align)
+{
+	struct iommu_ioas_iova_ranges q = { .size = sizeof(q),
+					    .ioas_id = ioas,
+					    .num_iovas = cap,
+					    .allowed_iovas = (uintptr_t)r };
+
+	ck_assert_int_eq(io(IOMMU_IOAS_IOVA_RANGES, &q), 0);
+	*align = q.out_iova_alignment;
+	return q.num_iovas;
+}
+
+/* io_pagetable.c iopt_table_enforce_dev_resv_regions, iopt_reserve_iova,
+ * iopt_check_iova, iopt_set_allow_iova and the aperture of
+ * iopt_table_add_domain, as IOVA_RANGES shows them. */
+START_TEST(test_reserved)
+{
+	uint8_t *buf = pages(256);
+	struct iommu_iova_range r[4];
+	struct iommu_ioas_allow_iovas al = { .size = sizeof(al) };
+	struct iommu_ioas_map m = { .size = sizeof(m), .flags = RW };
+	uint32_t ioas = ioas_alloc(), dev = bind(0), pt;
+	uint64_t align;
+
+	ck_assert_uint_eq(iova_ranges(ioas, r, 4, &align), 1);
+	ck_assert_uint_eq(align, 1);
+	/* an area over the MSI window: the attach is refused */
+	ck_assert_int_eq(map_at(ioas, buf, PAGE, MSI_START + PAGE, RW), 0);
+	pt = ioas;
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev, IOMMU_NO_PASID, &pt),
+			 -EADDRINUSE);
+	ck_assert_uint_eq(iova_ranges(ioas, r, 4, &align), 1);
+	ck_assert_int_eq(unmap_at(ioas, MSI_START + PAGE, PAGE), 0);
+	attach(dev, ioas);
+	ck_assert_uint_eq(iova_ranges(ioas, r, 4, &align), 2);
+	ck_assert_uint_eq(align, PAGE);
+	ck_assert_uint_eq(r[0].start, 0);
+	ck_assert_uint_eq(r[0].last, MSI_START - 1);
+	ck_assert_uint_eq(r[1].start, MSI_LAST + 1);
+	/* the aperture: a first-stage domain (4 levels) translates the
+	 * lower canonical half, 47 bits */
+	ck_assert_uint_eq(r[1].last, (1ULL << 47) - 1);
+	/* fixed maps into reserved space are EINVAL */
+	ck_assert_int_eq(map_at(ioas, buf, PAGE, MSI_START, RW), -EINVAL);
+	ck_assert_int_eq(map_at(ioas, buf, PAGE, 1ULL << 47, RW), -EINVAL);
+	/* an allowed range over it is EADDRINUSE */
+	r[0] = (struct iommu_iova_range){ MSI_START - 0x100000, MSI_START };
+	al.ioas_id = ioas;
+	al.num_iovas = 1;
+	al.allowed_iovas = (uintptr_t)r;
+	ck_assert_int_eq(io(IOMMU_IOAS_ALLOW_IOVAS, &al), -EADDRINUSE);
+	/* automatic placement steps over the window */
+	r[0] = (struct iommu_iova_range){ MSI_START - 0x100000, MSI_START - 1 };
+	r[1] = (struct iommu_iova_range){ MSI_LAST + 1, MSI_LAST + 0x100000 };
+	al.num_iovas = 2;
+	ck_assert_int_eq(io(IOMMU_IOAS_ALLOW_IOVAS, &al), 0);
+	m.ioas_id = ioas;
+	m.user_va = (uintptr_t)buf;
+	m.length = 0x100000;
+	ck_assert_int_eq(io(IOMMU_IOAS_MAP, &m), 0);
+	ck_assert_uint_eq(m.iova, MSI_START - 0x100000);
+	ck_assert_int_eq(io(IOMMU_IOAS_MAP, &m), 0);
+	ck_assert_uint_eq(m.iova, MSI_LAST + 1);
+	ck_assert_int_eq(io(IOMMU_IOAS_MAP, &m), -ENOSPC);
+	/* detach gives the window back */
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	ck_assert_uint_eq(iova_ranges(ioas, r, 4, &align), 1);
+	ck_assert_uint_eq(align, 1);
+	munmap(buf, 256 * PAGE);
+}
+END_TEST
+
+/* pages.c pfn_reader_user_pin: pinning happens only with a domain, and a
+ * range that is not mapped memory is EFAULT then. */
+START_TEST(test_pin_efault)
+{
+	uint8_t *buf = pages(4);
+	uint32_t ioas = ioas_alloc(), dev = bind(0), pt = ioas;
+	struct iofd_pin_stats st;
+
+	munmap(buf + 2 * PAGE, PAGE); /* a hole in the middle */
+	ck_assert_int_eq(map_at(ioas, buf, 4 * PAGE, 0x10000, RW), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 0);
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev, IOMMU_NO_PASID, &pt),
+			 -EFAULT);
+	ck_assert_int_eq(unmap_at(ioas, 0x10000, 4 * PAGE), 0);
+	attach(dev, ioas);
+	ck_assert_int_eq(map_at(ioas, buf, 4 * PAGE, 0x10000, RW), -EFAULT);
+	ck_assert_int_eq(map_at(ioas, buf, 2 * PAGE, 0x10000, RW), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 2);
+	/* the last domain leaving unpins (iopt_table_remove_domain) */
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 0);
+	attach(dev, ioas);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 2);
+	munmap(buf, 2 * PAGE);
+	munmap(buf + 3 * PAGE, PAGE);
+}
+END_TEST
+
+static int direct_read(void *c, uint64_t uptr, void *buf, size_t len)
+{
+	(void)c;
+	memcpy(buf, (const void *)(uintptr_t)uptr, len);
+	return 0;
+}
+
+static int direct_write(void *c, uint64_t uptr, const void *buf, size_t len)
+{
+	(void)c;
+	memcpy((void *)(uintptr_t)uptr, buf, len);
+	return 0;
+}
+
+/* pages.c iopt_pages_update_pinned / incr_user_locked_vm: ENOMEM past
+ * RLIMIT_MEMLOCK; a COPY shares the pages and is not charged twice;
+ * RLIMIT_MODE 1 charges the context instead of the user. */
+START_TEST(test_memlock)
+{
+	struct iofd_uaccess ua = { .read = direct_read,
+				   .write = direct_write,
+				   .uid = 4242,
+				   .memlock_limit = 16 * PAGE };
+	struct iommu_option opt = { .size = sizeof(opt),
+				    .option_id = IOMMU_OPTION_RLIMIT_MODE,
+				    .op = IOMMU_OPTION_OP_SET,
+				    .val64 = 1 };
+	struct iommu_ioas_copy cp = { .size = sizeof(cp),
+				      .flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+					       IOMMU_IOAS_MAP_READABLE,
+				      .length = 8 * PAGE,
+				      .src_iova = 0x100000,
+				      .dst_iova = 0x200000 };
+	uint8_t *buf = pages(32);
+	struct iofd_pin_stats st;
+	struct iofd_ctx *second;
+	uint32_t ioas, ioas2, dev;
+
+	iommufd_sim_close(ctx);
+	ck_assert_int_eq(iommufd_sim_open_sys(sys, &ua, &ctx), 0);
+	ioas = ioas_alloc();
+	ioas2 = ioas_alloc();
+	dev = bind(0);
+	attach(dev, ioas);
+	ck_assert_int_eq(map_at(ioas, buf, 8 * PAGE, 0x100000, RW), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 8);
+	ck_assert_uint_eq(st.process_pages, 0);
+	ck_assert_int_eq(map_at(ioas, buf + 8 * PAGE, 16 * PAGE, 0x200000, RW),
+			 -ENOMEM);
+	ck_assert_int_eq(map_at(ioas, buf + 8 * PAGE, 8 * PAGE, 0x200000, RW),
+			 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 16);
+	/* a second domain and a copy pin nothing new */
+	attach(bind(1), ioas2);
+	cp.src_ioas_id = ioas;
+	cp.dst_ioas_id = ioas2;
+	ck_assert_int_eq(io(IOMMU_IOAS_COPY, &cp), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 16);
+	/* the user's account is shared by the user's other contexts */
+	ck_assert_int_eq(iommufd_sim_open_sys(sys, &ua, &second), 0);
+	iommufd_sim_pin_stats(second, &st);
+	ck_assert_uint_eq(st.user_pages, 16);
+	iommufd_sim_close(second);
+	ck_assert_int_eq(unmap_at(ioas, 0, UINT64_MAX), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 8); /* the copy still holds 8 */
+	ck_assert_int_eq(unmap_at(ioas2, 0, UINT64_MAX), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.user_pages, 0);
+	/* per-process accounting, chosen on an empty context */
+	iommufd_sim_close(ctx);
+	ck_assert_int_eq(iommufd_sim_open_sys(sys, &ua, &ctx), 0);
+	ck_assert_int_eq(io(IOMMU_OPTION, &opt), 0);
+	ioas = ioas_alloc();
+	attach(bind(0), ioas);
+	ck_assert_int_eq(map_at(ioas, buf, 4 * PAGE, 0x100000, RW), 0);
+	iommufd_sim_pin_stats(ctx, &st);
+	ck_assert_uint_eq(st.process_pages, 4);
+	ck_assert_uint_eq(st.user_pages, 0);
+	munmap(buf, 32 * PAGE);
+}
+END_TEST
+
+/* hw_pagetable.c iommufd_hwpt_alloc, in its order of checks. */
+START_TEST(test_hwpt_alloc_errors)
+{
+	struct iommu_hwpt_alloc h = { .size = sizeof(h) };
+	uint32_t ioas = ioas_alloc(), dev = bind(0), hp;
+
+	h.dev_id = dev;
+	h.pt_id = ioas;
+	h.__reserved = 1;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EOPNOTSUPP);
+	h.__reserved = 0;
+	h.data_len = 8;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EINVAL);
+	h.data_len = 0;
+	h.data_type = IOMMU_HWPT_DATA_VTD_S1;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EINVAL);
+	h.data_type = 0;
+	h.dev_id = ioas;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -ENOENT);
+	h.dev_id = dev;
+	h.pt_id = 99;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EINVAL);
+	h.pt_id = dev;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EINVAL);
+	h.pt_id = ioas;
+	h.flags = 1u << 7;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EOPNOTSUPP);
+	h.flags = IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_NEST_PARENT;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EOPNOTSUPP);
+	h.flags = IOMMU_HWPT_FAULT_ID_VALID;
+	h.fault_id = ioas;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -ENOENT);
+	ck_assert_int_eq(destroy(ioas + 2), -ENOENT); /* nothing left */
+	hp = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0);
+	ck_assert_int_eq(destroy(ioas), -EBUSY); /* the HWPT holds it */
+	ck_assert_int_eq(destroy(hp), 0);
+	ck_assert_int_eq(destroy(ioas), 0);
+}
+END_TEST
+
+/* intel_iommu_domain_alloc_paging_flags: no second-stage A/D, no dirty
+ * tracking (EOPNOTSUPP); legacy mode has no nesting either. */
+START_TEST(test_hwpt_legacy)
+{
+	struct iommu_hw_info hi = { .size = sizeof(hi) };
+	uint32_t ioas, dev;
+
+	teardown();
+	up("mode=legacy", 0, 0);
+	ioas = ioas_alloc();
+	dev = bind(0);
+	hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, -EOPNOTSUPP);
+	hi.dev_id = dev;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
+	ck_assert_uint_eq(hi.out_capabilities, 0);
+	ck_assert_uint_ne(hwpt_alloc(dev, ioas, 0, 0), 0);
+}
+END_TEST
+
+static int nested(uint32_t dev, uint32_t parent, const void *data, uint32_t len,
+		  uint32_t type, uint32_t *out)
+{
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .dev_id = dev,
+				      .pt_id = parent,
+				      .data_type = type,
+				      .data_len = len,
+				      .data_uptr = (uintptr_t)data };
+	int ret = io(IOMMU_HWPT_ALLOC, &h);
+
+	*out = h.out_hwpt_id;
+	return ret;
+}
+
+/* iommufd_hwpt_nested_alloc + intel_iommu_domain_alloc_nested. */
+START_TEST(test_hwpt_nested_alloc)
+{
+	struct {
+		struct iommu_hwpt_vtd_s1 s1;
+		uint64_t tail;
+	} d = { { 0, 0x100000, 48, 0 }, 0 };
+	uint32_t ioas = ioas_alloc(), dev = bind(0), plain, parent, n, n2;
+
+	plain = hwpt_alloc(dev, ioas, 0, 0);
+	parent = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0);
+	ck_assert_int_eq(nested(dev, plain, &d, 24, IOMMU_HWPT_DATA_VTD_S1, &n),
+			 -EINVAL);
+	ck_assert_int_eq(nested(dev, parent, &d, 24, 2, &n), -EOPNOTSUPP);
+	ck_assert_int_eq(nested(dev, parent, &d, 16, IOMMU_HWPT_DATA_VTD_S1,
+				&n),
+			 -EINVAL);
+	d.tail = 1;
+	ck_assert_int_eq(nested(dev, parent, &d, 32, IOMMU_HWPT_DATA_VTD_S1,
+				&n),
+			 -E2BIG);
+	d.tail = 0;
+	d.s1.addr_width = 40;
+	ck_assert_int_eq(nested(dev, parent, &d, 24, IOMMU_HWPT_DATA_VTD_S1,
+				&n),
+			 -EINVAL);
+	d.s1.addr_width = 48;
+	d.s1.flags = 1u << 5;
+	ck_assert_int_eq(nested(dev, parent, &d, 24, IOMMU_HWPT_DATA_VTD_S1,
+				&n),
+			 -EOPNOTSUPP);
+	d.s1.flags = 0;
+	ck_assert_int_eq(nested(dev, parent, NULL, 24, IOMMU_HWPT_DATA_VTD_S1,
+				&n),
+			 -EFAULT);
+	ck_assert_int_eq(
+		nested(dev, parent, &d, 32, IOMMU_HWPT_DATA_VTD_S1, &n), 0);
+	ck_assert_int_eq(nested(dev, n, &d, 24, IOMMU_HWPT_DATA_VTD_S1, &n2),
+			 -EINVAL); /* nested on nested */
+	ck_assert_int_eq(destroy(parent), -EBUSY);
+	ck_assert_int_eq(destroy(n), 0);
+	ck_assert_int_eq(destroy(parent), 0);
+	ck_assert_int_eq(destroy(plain), 0);
+}
+END_TEST
+
+/* device.c iommufd_get_hw_info + intel_iommu_hw_info. */
+START_TEST(test_hw_info)
+{
+	uint8_t data[64];
+	struct iommu_hw_info_vtd *v = (void *)data;
+	struct iommu_hw_info hi = { .size = sizeof(hi) };
+	uint32_t dev = bind(0), ioas = ioas_alloc();
+
+	hi.dev_id = dev;
+	hi.flags = 2;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), -EOPNOTSUPP);
+	hi.flags = 0;
+	hi.__reserved[1] = 1;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), -EOPNOTSUPP);
+	hi.__reserved[1] = 0;
+	hi.dev_id = ioas;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), -ENOENT);
+	hi.dev_id = dev;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
+	ck_assert_uint_eq(hi.data_len, sizeof(*v));
+	ck_assert_uint_eq(hi.out_data_type, IOMMU_HW_INFO_TYPE_INTEL_VTD);
+	ck_assert_uint_eq(hi.out_capabilities, IOMMU_HW_CAP_DIRTY_TRACKING);
+	/* the rest of a longer buffer is zeroed */
+	memset(data, 0xff, sizeof(data));
+	hi.data_len = sizeof(data);
+	hi.data_uptr = (uintptr_t)data;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
+	ck_assert_uint_eq(hi.data_len, sizeof(*v));
+	ck_assert_uint_eq(v->flags, 0);
+	ck_assert_uint_ne(v->cap_reg, 0);
+	ck_assert_uint_ne(v->ecap_reg, 0);
+	for (size_t i = sizeof(*v); i < sizeof(data); i++)
+		ck_assert_uint_eq(data[i], 0);
+	/* a shorter buffer gets its part only */
+	memset(data, 0xff, sizeof(data));
+	hi.data_len = 4;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
+	ck_assert_uint_eq(v->flags, 0);
+	ck_assert_uint_eq(data[4], 0xff);
+	hi.flags = IOMMU_HW_INFO_FLAG_INPUT_TYPE;
+	hi.in_data_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), -EOPNOTSUPP);
+	hi.in_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
+}
+END_TEST
+
+static int dirty_bitmap(uint32_t hwpt, uint64_t iova, uint64_t len,
+			uint64_t psize, uint64_t *bits, uint32_t flags)
+{
+	struct iommu_hwpt_get_dirty_bitmap g = { .size = sizeof(g),
+						 .hwpt_id = hwpt,
+						 .flags = flags,
+						 .iova = iova,
+						 .length = len,
+						 .page_size = psize,
+						 .data = (uintptr_t)bits };
+
+	return io(IOMMU_HWPT_GET_DIRTY_BITMAP, &g);
+}
+
+/* hw_pagetable.c iommufd_hwpt_set_dirty_tracking and
+ * iommufd_hwpt_get_dirty_bitmap, read from the unit's second-stage D
+ * bits (ECAP.SSADS) after real DMA writes. */
+START_TEST(test_dirty)
+{
+	struct iommu_hwpt_set_dirty_tracking sd = { .size = sizeof(sd) };
+	uint8_t *buf = pages(16), b = 1;
+	uint32_t ioas = ioas_alloc(), dev = bind(0), hw, plain;
+	uint64_t bits[2];
+
+	hw = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0);
+	plain = hwpt_alloc(dev, ioas, 0, 0);
+	ck_assert_int_eq(map_at(ioas, buf, 16 * PAGE, 0x100000, RW), 0);
+	attach(dev, hw);
+	ck_assert_int_eq(dma_wr(0, 0x100000, &b, 1), 0); /* before: cleared */
+	sd.hwpt_id = hw;
+	sd.flags = 2;
+	ck_assert_int_eq(io(IOMMU_HWPT_SET_DIRTY_TRACKING, &sd), -EOPNOTSUPP);
+	sd.flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE;
+	sd.hwpt_id = ioas;
+	ck_assert_int_eq(io(IOMMU_HWPT_SET_DIRTY_TRACKING, &sd), -ENOENT);
+	sd.hwpt_id = plain;
+	ck_assert_int_eq(io(IOMMU_HWPT_SET_DIRTY_TRACKING, &sd), -EOPNOTSUPP);
+	sd.hwpt_id = hw;
+	ck_assert_int_eq(io(IOMMU_HWPT_SET_DIRTY_TRACKING, &sd), 0);
+	ck_assert_int_eq(dma_wr(0, 0x100000 + 3 * PAGE + 9, &b, 1), 0);
+	ck_assert_int_eq(dma_wr(0, 0x100000 + 12 * PAGE, &b, 1), 0);
+	ck_assert_int_eq(dma_rd(0, 0x100000 + 5 * PAGE, &b, 1), 0);
+	memset(bits, 0, sizeof(bits));
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits,
+				      IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR),
+			 0);
+	ck_assert_uint_eq(bits[0], (1u << 3) | (1u << 12));
+	memset(bits, 0, sizeof(bits));
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0),
+			 0);
+	ck_assert_uint_eq(bits[0], (1u << 3) | (1u << 12));
+	memset(bits, 0, sizeof(bits));
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0),
+			 0);
+	ck_assert_uint_eq(bits[0], 0);
+	/* a write after the clear is seen again (the IOTLB was flushed) */
+	ck_assert_int_eq(dma_wr(0, 0x100000 + 3 * PAGE, &b, 1), 0);
+	ck_assert_int_eq(
+		dirty_bitmap(hw, 0x100000, 16 * PAGE, 2 * PAGE, bits, 0), 0);
+	ck_assert_uint_eq(bits[0], 1u << 1);
+	/* bits are only ever set */
+	bits[0] = 1ULL << 60;
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0),
+			 0);
+	ck_assert_uint_eq(bits[0], 1ULL << 60);
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 2),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, 0, bits, 0),
+			 -EINVAL);
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, 3 * PAGE, bits,
+				      0),
+			 -EINVAL);
+	ck_assert_int_eq(dirty_bitmap(hw, 0x100800, PAGE, PAGE, bits, 0),
+			 -EINVAL);
+	ck_assert_int_eq(dirty_bitmap(hw, UINT64_MAX - PAGE + 1, 2 * PAGE, PAGE,
+				      bits, 0),
+			 -EOVERFLOW);
+	ck_assert_int_eq(dirty_bitmap(plain, 0x100000, PAGE, PAGE, bits, 0),
+			 -EOPNOTSUPP);
+	munmap(buf, 16 * PAGE);
+}
+END_TEST
+
+/* The IOAS's huge-page choice reaches the domain: 2 MiB leaves where IOVA
+ * and memory agree, 4 KiB only with IOMMU_OPTION_HUGE_PAGES off
+ * (iopt_disable_large_pages: EINVAL once a domain maps areas). */
+START_TEST(test_huge_pages)
+{
+	const uint64_t M2 = 2ULL << 20;
+	uint8_t *raw = pages(3 * 512), *buf;
+	struct iommu_option opt = { .size = sizeof(opt),
+				    .option_id = IOMMU_OPTION_HUGE_PAGES,
+				    .op = IOMMU_OPTION_OP_SET };
+	struct dma_result res;
+	uint32_t ioas = ioas_alloc(), dev = bind(0);
+
+	buf = (uint8_t *)(((uintptr_t)raw + M2 - 1) & ~(M2 - 1));
+	attach(dev, ioas);
+	ck_assert_int_eq(map_at(ioas, buf, M2, 0x40000000, RW), 0);
+	iofd_sys_translate(sys, 0, IOMMU_NO_PASID, 0x40000000 + 0x1234,
+			   DMA_ACC_READ, &res);
+	ck_assert(res.ok);
+	ck_assert_uint_eq(res.xlat.page_size, M2);
+	opt.object_id = ioas;
+	opt.val64 = 0;
+	ck_assert_int_eq(io(IOMMU_OPTION, &opt), -EINVAL);
+	ck_assert_int_eq(unmap_at(ioas, 0, UINT64_MAX), 0);
+	ck_assert_int_eq(io(IOMMU_OPTION, &opt), 0);
+	ck_assert_int_eq(map_at(ioas, buf, M2, 0x40000000, RW), 0);
+	iofd_sys_translate(sys, 0, IOMMU_NO_PASID, 0x40000000 + 0x1234,
+			   DMA_ACC_READ, &res);
+	ck_assert(res.ok);
+	ck_assert_uint_eq(res.xlat.page_size, PAGE);
+	munmap(raw, 3 * 512 * PAGE);
+}
+END_TEST
+
+/* Close with everything in place: devices unbound, objects freed leaves
+ * first, the group's ownership released (LSan checks the rest). */
+START_TEST(test_close_all)
+{
+	uint8_t *buf = pages(2), got;
+	uint32_t ioas = ioas_alloc(), dev = bind(0), h;
+
+	ck_assert_int_eq(map_at(ioas, buf, 2 * PAGE, 0x10000, RW), 0);
+	h = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0);
+	attach(dev, h);
+	attach(bind(1), ioas);
+	iommufd_sim_close(ctx);
+	ck_assert_int_eq(dma_rd(0, 0x10000, &got, 1), -EIO);
+	ck_assert_int_eq(iommufd_sim_open_sys(sys, NULL, &ctx), 0);
+	ck_assert_uint_eq(bind(0), 1);
+	munmap(buf, 2 * PAGE);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("iofd_dev");
+	TCase *tc = tcase_create("devices");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_topology);
+	tcase_add_test(tc, test_bind);
+	tcase_add_test(tc, test_attach_dma);
+	tcase_add_test(tc, test_groups);
+	tcase_add_test(tc, test_replace_explicit);
+	tcase_add_test(tc, test_reserved);
+	tcase_add_test(tc, test_pin_efault);
+	tcase_add_test(tc, test_memlock);
+	tcase_add_test(tc, test_hwpt_alloc_errors);
+	tcase_add_test(tc, test_hwpt_legacy);
+	tcase_add_test(tc, test_hwpt_nested_alloc);
+	tcase_add_test(tc, test_hw_info);
+	tcase_add_test(tc, test_dirty);
+	tcase_add_test(tc, test_huge_pages);
+	tcase_add_test(tc, test_close_all);
+	suite_add_tcase(s, tc);
+	return check_run_suite(s);
+}

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: MIT
+/*
+ * ioas_domains.c - an IOAS's domains and reserved ranges (kernel:
+ * drivers/iommu/iommufd/io_pagetable.c, iopt_table_add_domain,
+ * iopt_fill_domain, iopt_reserve_iova and friends).
+ *
+ * Invariant: every domain in ioas->hwpts maps exactly the IOAS's areas,
+ * and an area is pinned (area->pinned, one pin of its pages) exactly when
+ * the IOAS has a domain. A map or unmap updates every domain; adding a
+ * domain fills it from the areas, in IOVA order, undoing all on failure.
+ *
+ * Reserved ranges are few (an MSI window per attached device, the part of
+ * the IOVA space outside each domain's aperture), so they are an array.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "iofd_private.h"
+
+static unsigned int dma_prot(unsigned int map_prot)
+{
+	return (map_prot & IOMMU_IOAS_MAP_READABLE ? DMA_ACC_READ : 0) |
+	       (map_prot & IOMMU_IOAS_MAP_WRITEABLE ? DMA_ACC_WRITE : 0);
+}
+
+static uint64_t area_len(const struct iopt_area *a)
+{
+	return a->last - a->iova + 1;
+}
+
+static int map_area(struct iofd_hwpt *hwpt, const struct iopt_area *a)
+{
+	return vtd_domain_map(hwpt->dom, a->iova,
+			      iofd_pages_pa(a->pages, a->user_va), area_len(a),
+			      dma_prot(a->prot));
+}
+
+/**
+ * iofd_ioas_fill_area() - pin a new area and map it into every domain
+ * (kernel iopt_fill_domains_pages); on failure nothing stays.
+ * @ioas: the IOAS (the area is already in its tree).
+ * @a: the area.
+ *
+ * Return: 0, -EFAULT, -ENOMEM or what the domain's map returned.
+ */
+int iofd_ioas_fill_area(struct iofd_ioas *ioas, struct iopt_area *a)
+{
+	unsigned int i;
+	int ret;
+
+	if (!ioas->nhwpts)
+		return 0;
+	ret = iofd_pages_pin(a->pages);
+	if (ret)
+		return ret;
+	a->pinned = true;
+	for (i = 0; i < ioas->nhwpts; i++) {
+		ret = map_area(ioas->hwpts[i], a);
+		if (ret)
+			break;
+	}
+	if (!ret)
+		return 0;
+	while (i--)
+		vtd_domain_unmap(ioas->hwpts[i]->dom, a->iova, area_len(a));
+	iofd_pages_unpin(a->pages);
+	a->pinned = false;
+	return ret;
+}
+
+/**
+ * iofd_ioas_unfill_area() - unmap an area from every domain and unpin it.
+ * @ioas: the IOAS.
+ * @a: the area.
+ */
+void iofd_ioas_unfill_area(struct iofd_ioas *ioas, struct iopt_area *a)
+{
+	for (unsigned int i = 0; i < ioas->nhwpts; i++)
+		vtd_domain_unmap(ioas->hwpts[i]->dom, a->iova, area_len(a));
+	if (a->pinned) {
+		iofd_pages_unpin(a->pages);
+		a->pinned = false;
+	}
+}
+
+/* Unmap the areas before @stop (NULL: all) from @hwpt; unpin them too
+ * when @hwpt was the only domain. */
+static void unfill_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt,
+			  struct iopt_area *stop, bool unpin)
+{
+	for (struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, 0);
+	     a != stop; a = iopt_next(&ioas->iopt, a)) {
+		vtd_domain_unmap(hwpt->dom, a->iova, area_len(a));
+		if (unpin && a->pinned) {
+			iofd_pages_unpin(a->pages);
+			a->pinned = false;
+		}
+	}
+}
+
+static int fill_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
+{
+	bool first = !ioas->nhwpts;
+	struct iopt_area *a;
+	int ret = 0;
+
+	for (a = iopt_first_at_or_after(&ioas->iopt, 0); a;
+	     a = iopt_next(&ioas->iopt, a)) {
+		if (first) {
+			ret = iofd_pages_pin(a->pages);
+			if (ret)
+				break;
+			a->pinned = true;
+		}
+		ret = map_area(hwpt, a);
+		if (ret) {
+			if (first) {
+				iofd_pages_unpin(a->pages);
+				a->pinned = false;
+			}
+			break;
+		}
+	}
+	if (ret)
+		unfill_domain(ioas, hwpt, a, first);
+	return ret;
+}
+
+/* The domain's aperture: [0, 2^va_bits - 1]; the rest is reserved. */
+static uint64_t aperture_last(const struct iofd_hwpt *hwpt)
+{
+	unsigned int bits = hwpt->dom->pt.cfg.va_bits;
+
+	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
+}
+
+/**
+ * iofd_ioas_add_domain() - make @hwpt's domain mirror @ioas (kernel
+ * iopt_table_add_domain): the IOVA alignment becomes 4 KiB (a
+ * misaligned area: EADDRINUSE), what lies outside the aperture is
+ * reserved (an area or allowed range there: EADDRINUSE), the IOAS's
+ * page-size choice applies, then every area is pinned and mapped.
+ * @ioas: the IOAS.
+ * @hwpt: a paging HWPT not yet in any IOAS.
+ *
+ * Return: 0 or -errno; on failure the IOAS is as it was.
+ */
+int iofd_ioas_add_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
+{
+	uint64_t last = aperture_last(hwpt);
+	struct iofd_hwpt **h;
+	int ret;
+
+	/* the IOVA alignment becomes 4 KiB: areas must already keep it */
+	if (!ioas->nhwpts && ioas->huge_pages &&
+	    iofd_ioas_misaligned_area(ioas))
+		return -EADDRINUSE;
+	h = realloc(ioas->hwpts, (ioas->nhwpts + 1) * sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	ioas->hwpts = h;
+	if (last != UINT64_MAX) {
+		ret = iofd_ioas_reserve(ioas, last + 1, UINT64_MAX, hwpt);
+		if (ret)
+			return ret;
+	}
+	vtd_domain_large_pages(hwpt->dom, ioas->huge_pages);
+	ret = fill_domain(ioas, hwpt);
+	if (ret) {
+		iofd_ioas_unreserve(ioas, hwpt);
+		return ret;
+	}
+	ioas->hwpts[ioas->nhwpts++] = hwpt;
+	return 0;
+}
+
+/**
+ * iofd_ioas_remove_domain() - empty @hwpt's domain and forget it (kernel
+ * iopt_table_remove_domain); the last domain's leaving unpins the areas.
+ * @ioas: the IOAS.
+ * @hwpt: one of its domains.
+ */
+void iofd_ioas_remove_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
+{
+	unsigned int i;
+
+	for (i = 0; i < ioas->nhwpts && ioas->hwpts[i] != hwpt; i++)
+		;
+	if (i == ioas->nhwpts)
+		return;
+	ioas->hwpts[i] = ioas->hwpts[--ioas->nhwpts];
+	unfill_domain(ioas, hwpt, NULL, !ioas->nhwpts);
+	iofd_ioas_unreserve(ioas, hwpt);
+}
+
+/**
+ * iofd_ioas_reserved() - whether [start, last] touches a reserved range.
+ */
+bool iofd_ioas_reserved(const struct iofd_ioas *ioas, uint64_t start,
+			uint64_t last)
+{
+	for (unsigned int i = 0; i < ioas->nresv; i++)
+		if (ioas->resv[i].start <= last && start <= ioas->resv[i].last)
+			return true;
+	return false;
+}
+
+static bool outside_allowed(const struct iofd_ioas *ioas, uint64_t start,
+			    uint64_t last)
+{
+	for (uint32_t i = 0; i < ioas->nallowed; i++)
+		if (ioas->allowed[i].start <= last &&
+		    start <= ioas->allowed[i].last)
+			return false;
+	return true;
+}
+
+/**
+ * iofd_ioas_reserve() - reserve [start, last] for @owner (kernel
+ * iopt_reserve_iova): EADDRINUSE over an allowed range or an area.
+ * @ioas: the IOAS.
+ * @start: first IOVA.
+ * @last: last IOVA (inclusive).
+ * @owner: who releases it (iofd_ioas_unreserve).
+ *
+ * Return: 0, -EADDRINUSE or -ENOMEM.
+ */
+int iofd_ioas_reserve(struct iofd_ioas *ioas, uint64_t start, uint64_t last,
+		      const void *owner)
+{
+	struct iofd_resv *r;
+
+	if (!outside_allowed(ioas, start, last) ||
+	    iopt_overlaps(&ioas->iopt, start, last))
+		return -EADDRINUSE;
+	r = realloc(ioas->resv, (ioas->nresv + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	ioas->resv = r;
+	r[ioas->nresv++] = (struct iofd_resv){ start, last, owner };
+	return 0;
+}
+
+/** iofd_ioas_unreserve() - drop every range @owner reserved. */
+void iofd_ioas_unreserve(struct iofd_ioas *ioas, const void *owner)
+{
+	for (unsigned int i = 0; i < ioas->nresv;) {
+		if (ioas->resv[i].owner == owner)
+			ioas->resv[i] = ioas->resv[--ioas->nresv];
+		else
+			i++;
+	}
+}
+
+static int cmp_resv(const void *a, const void *b)
+{
+	const struct iofd_resv *x = a, *y = b;
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/**
+ * iofd_ioas_usable_ranges() - the holes between reserved ranges over
+ * [0, U64_MAX] (what IOMMU_IOAS_IOVA_RANGES reports), in order.
+ * @ioas: the IOAS.
+ * @out: up to @cap of them (may be NULL when @cap is 0).
+ * @cap: room in @out.
+ *
+ * Return: how many holes there are (may exceed @cap).
+ */
+uint64_t iofd_ioas_usable_ranges(const struct iofd_ioas *ioas,
+				 struct iommu_iova_range *out, uint64_t cap)
+{
+	uint64_t n = 0, at = 0;
+	bool done = false;
+
+	/* sorting in place changes nothing anybody relies on */
+	if (ioas->nresv > 1)
+		qsort(ioas->resv, ioas->nresv, sizeof(*ioas->resv), cmp_resv);
+	for (unsigned int i = 0; i <= ioas->nresv && !done; i++) {
+		uint64_t end = i < ioas->nresv ? ioas->resv[i].start : 0;
+
+		if (i < ioas->nresv &&
+		    end <= at) { /* overlapping or touching */
+			if (ioas->resv[i].last >= at) {
+				done = ioas->resv[i].last == UINT64_MAX;
+				at = ioas->resv[i].last + 1;
+			}
+			continue;
+		}
+		if (n < cap)
+			out[n] = (struct iommu_iova_range){
+				at, i < ioas->nresv ? end - 1 : UINT64_MAX
+			};
+		n++;
+		if (i < ioas->nresv) {
+			done = ioas->resv[i].last == UINT64_MAX;
+			at = ioas->resv[i].last + 1;
+		}
+	}
+	return n;
+}

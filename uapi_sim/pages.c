@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * pages.c - the user memory behind an IOAS's areas (the kernel's
+ * iopt_pages, drivers/iommu/iommufd/pages.c): one object per mapped user
+ * range, shared by every area made from it (COPY, VFIO's cut), and the
+ * pinned window of physical memory through which DMA reaches it.
+ *
+ * Each pages object owns a piece of the window, placed so that its
+ * physical address and its user address agree modulo 2 MiB (as memory
+ * backed by transparent huge pages would), which lets a domain use large
+ * pages where the IOVA agrees too. The window is one physmem region whose
+ * accesses land here: the object covering the address, if it is pinned,
+ * forwards them to the client's memory through the context's uaccess.
+ * Anything else in the window is a bus error, so DMA through a stale
+ * translation after an unmap cannot reach the client's memory.
+ *
+ * Pinning (iofd_pages_pin) happens when an area enters a domain: the
+ * kernel pins only then. The first pin of an object checks the user
+ * range (uaccess pin op: EFAULT) and charges its pages to the context's
+ * RLIMIT_MODE account: the user's (shared by every context of one uid)
+ * or the context's own; ENOMEM beyond memlock_limit. A client whose
+ * limit is UINT64_MAX (CAP_IPC_LOCK) is counted but never refused.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "iofd_private.h"
+
+#define WINDOW_BASE (1ULL << 46)
+#define WINDOW_SIZE (1ULL << 46)
+
+static int window_access(struct iofd_sys *sys, uint64_t off, void *buf,
+			 size_t len, bool write)
+{
+	uint64_t pa = WINDOW_BASE + off;
+	uint8_t *p = buf;
+
+	while (len) {
+		struct iopt_area *n = iopt_first_at_or_after(&sys->pa_tree, pa);
+		struct iofd_pages *pg = (struct iofd_pages *)n;
+		struct iofd_uaccess *ua;
+		uint64_t uva;
+		size_t chunk;
+		int ret;
+
+		if (!n || n->iova > pa || !pg->pin_users)
+			return -EFAULT;
+		chunk = n->last - pa + 1 < len ? n->last - pa + 1 : len;
+		ua = &pg->ictx->ua;
+		uva = pg->uva_base + (pa - n->iova);
+		ret = write ? ua->write(ua->ctx, uva, p, chunk) :
+			      ua->read(ua->ctx, uva, p, chunk);
+		if (ret)
+			return -EFAULT;
+		p += chunk;
+		pa += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int window_read(void *ctx, uint64_t off, void *buf, size_t len)
+{
+	return window_access(ctx, off, buf, len, false);
+}
+
+static int window_write(void *ctx, uint64_t off, const void *buf, size_t len)
+{
+	return window_access(ctx, off, (void *)buf, len, true);
+}
+
+static const struct pm_region_ops window_ops = {
+	.read = window_read,
+	.write = window_write,
+};
+
+/** iofd_pages_window_init() - register the pinned window of @sys. */
+int iofd_pages_window_init(struct iofd_sys *sys)
+{
+	return pm_region_add(sys->pm, WINDOW_BASE, WINDOW_SIZE, &window_ops,
+			     sys, &sys->window_id);
+}
+
+/**
+ * iofd_pages_get() - a pages object for [uva, uva + length) of @ictx's
+ * client, with its place in the window.
+ * @ictx: the context whose client owns the memory.
+ * @uva: first byte.
+ * @length: bytes (> 0, no overflow: the caller checked).
+ * @writable: whether any area may let devices write it.
+ * @out: the object, one reference.
+ *
+ * Return: 0, -ENOSPC (window full) or -ENOMEM.
+ */
+int iofd_pages_get(struct iofd_ctx *ictx, uint64_t uva, uint64_t length,
+		   bool writable, struct iofd_pages **out)
+{
+	struct iofd_sys *sys = ictx->sys;
+	uint64_t base = uva & ~(IOFD_PAGE_SIZE - 1);
+	uint64_t span = ((uva + length - 1) | (IOFD_PAGE_SIZE - 1)) - base + 1;
+	struct iofd_pages *pg;
+	uint64_t pa;
+
+	if (iopt_find_hole(&sys->pa_tree, WINDOW_BASE,
+			   WINDOW_BASE + WINDOW_SIZE - 1, span, IOFD_THP_SIZE,
+			   base & (IOFD_THP_SIZE - 1), &pa))
+		return -ENOSPC;
+	pg = calloc(1, sizeof(*pg));
+	if (!pg)
+		return -ENOMEM;
+	pg->node.iova = pa;
+	pg->node.last = pa + span - 1;
+	pg->uva_base = base;
+	pg->writable = writable;
+	pg->ictx = ictx;
+	pg->refs = 1;
+	iopt_insert(&sys->pa_tree, &pg->node);
+	*out = pg;
+	return 0;
+}
+
+/** iofd_pages_put() - drop a reference; the last frees the object. */
+void iofd_pages_put(struct iofd_pages *pg)
+{
+	if (--pg->refs)
+		return;
+	iopt_remove(&pg->ictx->sys->pa_tree, &pg->node);
+	free(pg);
+}
+
+/** iofd_pages_pa() - the physical address of user address @uva. */
+uint64_t iofd_pages_pa(const struct iofd_pages *pg, uint64_t uva)
+{
+	return pg->node.iova + (uva - pg->uva_base);
+}
+
+static uint64_t *user_account(struct iofd_sys *sys, uint32_t uid)
+{
+	void *p;
+
+	for (unsigned int i = 0; i < sys->nusers; i++)
+		if (sys->users[i].uid == uid)
+			return &sys->users[i].pages;
+	p = realloc(sys->users, (sys->nusers + 1) * sizeof(*sys->users));
+	if (!p)
+		return NULL;
+	sys->users = p;
+	sys->users[sys->nusers].uid = uid;
+	sys->users[sys->nusers].pages = 0;
+	return &sys->users[sys->nusers++].pages;
+}
+
+/* The account a pin is charged to (kernel iopt_pages account_mode). */
+static uint64_t *account(struct iofd_ctx *ictx, bool per_process, uint32_t uid)
+{
+	return per_process ? &ictx->pinned_pages : user_account(ictx->sys, uid);
+}
+
+/* Charge @npages to the account RLIMIT_MODE picks (kernel
+ * iopt_pages_update_pinned: -ENOMEM past RLIMIT_MEMLOCK). */
+static int charge(struct iofd_pages *pg, uint64_t npages)
+{
+	struct iofd_ctx *ictx = pg->ictx;
+	uint64_t *acct = account(ictx, ictx->rlimit_mode, ictx->ua.uid);
+	uint64_t limit = ictx->ua.memlock_limit / IOFD_PAGE_SIZE;
+
+	if (!acct)
+		return -ENOMEM;
+	if (ictx->ua.memlock_limit != UINT64_MAX &&
+	    (*acct > limit || npages > limit - *acct))
+		return -ENOMEM;
+	*acct += npages;
+	pg->per_process = ictx->rlimit_mode;
+	pg->uid = ictx->ua.uid;
+	pg->charged = npages;
+	return 0;
+}
+
+/**
+ * iofd_pages_pin() - one more area of @pg is in a domain; the first pins.
+ * @pg: the pages.
+ *
+ * Return: 0, -EFAULT (the user range is not mapped memory) or -ENOMEM
+ * (over RLIMIT_MEMLOCK).
+ */
+int iofd_pages_pin(struct iofd_pages *pg)
+{
+	struct iofd_uaccess *ua = &pg->ictx->ua;
+	uint64_t span = pg->node.last - pg->node.iova + 1;
+	int ret;
+
+	if (pg->pin_users) {
+		pg->pin_users++;
+		return 0;
+	}
+	if (ua->pin && ua->pin(ua->ctx, pg->uva_base, span, pg->writable))
+		return -EFAULT;
+	ret = charge(pg, span / IOFD_PAGE_SIZE);
+	if (!ret)
+		pg->pin_users = 1;
+	return ret;
+}
+
+/** iofd_pages_unpin() - undo one iofd_pages_pin(); the last uncharges. */
+void iofd_pages_unpin(struct iofd_pages *pg)
+{
+	if (--pg->pin_users)
+		return;
+	/* the account exists: charge() found or made it */
+	*account(pg->ictx, pg->per_process, pg->uid) -= pg->charged;
+	pg->charged = 0;
+}

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: MIT
+/*
+ * sys.c - the simulated machine under the iommufd contexts: physical
+ * memory, one VT-d unit with its driver side, its PCI devices and their
+ * IOMMU groups, and the pinned-memory window.
+ *
+ * Physical layout:
+ *   [0, 1 TiB)          RAM; the drivers' tables come from its frame pool.
+ *   [64 TiB, 128 TiB)   the pinned window: each pinned user range (struct
+ *                       iofd_pages) owns a piece of it, so a domain maps
+ *                       IOVA to a physical address there and DMA through
+ *                       the unit lands in the client's own memory.
+ * The window lies below 2^48, inside the VT-d unit's default HAW and the
+ * 48-bit output of its page tables (hw/vtd/driver.c ss_cfg).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hw/vtd/vtd.h"
+#include "iofd_private.h"
+
+#define SYS_RAM_BITS 40
+#define SYS_DEFAULT_VTD "mode=scalable slads=1 nest=1"
+#define SYS_DEFAULT_DEVS 4
+#define SYS_OPTS_LEN 512
+
+static int make_vtd(struct iofd_sys *sys, const char *opts, char *err,
+		    size_t errlen)
+{
+	char buf[SYS_OPTS_LEN], *argv[SIM_OPTS_MAX], *save = NULL;
+	struct sim_opts o;
+	struct sim_err e = { "" };
+	const char *unused;
+	int argc = 0, ret;
+
+	if (strlen(opts) >= sizeof(buf)) {
+		snprintf(err, errlen, "vtd options: longer than %zu bytes",
+			 sizeof(buf) - 1);
+		return -EINVAL;
+	}
+	strcpy(buf, opts);
+	for (char *w = strtok_r(buf, " \t", &save); w;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (argc == SIM_OPTS_MAX) {
+			snprintf(err, errlen, "vtd options: more than %d",
+				 SIM_OPTS_MAX);
+			return -EINVAL;
+		}
+		argv[argc++] = w;
+	}
+	ret = sim_opts_parse(&o, argc, argv, &e);
+	if (!ret)
+		ret = vtd_unit_ops.create(sys->pm, &o, &sys->vtd, &e);
+	if (ret) {
+		snprintf(err, errlen, "vtd options: %s", e.msg);
+		return -EINVAL;
+	}
+	unused = sim_opts_unused(&o);
+	if (unused) {
+		snprintf(err, errlen, "vtd options: unknown key '%s'", unused);
+		return -EINVAL;
+	}
+	ret = vtd_drv_create(sys->vtd, sys->pm, &sys->drv);
+	if (ret)
+		snprintf(err, errlen, "vtd driver bring-up failed: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+static int make_devs(struct iofd_sys *sys, const struct iofd_topology *t,
+		     char *err, size_t errlen)
+{
+	unsigned int n = t->ndevs ? t->ndevs : SYS_DEFAULT_DEVS;
+	unsigned int gs = t->group_size ? t->group_size : 1;
+
+	if (n > IOFD_SYS_MAX_DEVS || gs > 8) {
+		snprintf(err, errlen,
+			 "topology: at most %d devices and 8 per group",
+			 IOFD_SYS_MAX_DEVS);
+		return -EINVAL;
+	}
+	sys->ndevs = n;
+	sys->ngroups = (n + gs - 1) / gs;
+	sys->devs = calloc(n, sizeof(*sys->devs));
+	sys->groups = calloc(sys->ngroups, sizeof(*sys->groups));
+	if (!sys->devs || !sys->groups)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < n; i++) {
+		sys->devs[i].group = i / gs;
+		sys->devs[i].rid = (uint16_t)((i / gs + 1) << 8 | (i % gs));
+	}
+	return 0;
+}
+
+/**
+ * iofd_sys_create() - build a machine.
+ * @topo: what it has (NULL: the default topology).
+ * @out: the machine.
+ * @err: a message for a person when it fails (may be NULL).
+ * @errlen: its size.
+ *
+ * Return: 0, -EINVAL (bad topology, message in @err) or -ENOMEM.
+ */
+int iofd_sys_create(const struct iofd_topology *topo, struct iofd_sys **out,
+		    char *err, size_t errlen)
+{
+	static const struct iofd_topology def;
+	struct iofd_sys *sys;
+	char scratch[8];
+	int ret;
+
+	if (!err) {
+		err = scratch;
+		errlen = sizeof(scratch);
+	}
+	*err = 0;
+	*out = NULL;
+	if (!topo)
+		topo = &def;
+	sys = calloc(1, sizeof(*sys));
+	if (!sys)
+		return -ENOMEM;
+	ret = pm_create(SYS_RAM_BITS, &sys->pm);
+	if (!ret)
+		ret = make_vtd(sys, topo->vtd ? topo->vtd : SYS_DEFAULT_VTD,
+			       err, errlen);
+	if (!ret)
+		ret = make_devs(sys, topo, err, errlen);
+	if (!ret)
+		ret = iofd_pages_window_init(sys);
+	if (ret) {
+		iofd_sys_destroy(sys);
+		return ret;
+	}
+	*out = sys;
+	return 0;
+}
+
+/**
+ * iofd_sys_destroy() - free a machine no context uses any more.
+ * @sys: the machine (NULL is fine).
+ */
+void iofd_sys_destroy(struct iofd_sys *sys)
+{
+	if (!sys)
+		return;
+	if (sys->drv)
+		vtd_drv_destroy(sys->drv);
+	if (sys->vtd)
+		sys->vtd->ops->destroy(sys->vtd);
+	if (sys->pm)
+		pm_destroy(sys->pm);
+	free(sys->users);
+	free(sys->devs);
+	free(sys->groups);
+	free(sys);
+}
+
+/** iofd_sys_ndevs() - how many PCI devices the machine has. */
+unsigned int iofd_sys_ndevs(const struct iofd_sys *sys)
+{
+	return sys->ndevs;
+}
+
+/**
+ * iofd_sys_dev_info() - what device @dev is.
+ * @sys: the machine.
+ * @dev: its index, 0 .. iofd_sys_ndevs() - 1.
+ * @info: filled.
+ *
+ * Return: 0 or -ENODEV.
+ */
+int iofd_sys_dev_info(const struct iofd_sys *sys, unsigned int dev,
+		      struct iofd_dev_info *info)
+{
+	if (dev >= sys->ndevs)
+		return -ENODEV;
+	info->rid = sys->devs[dev].rid;
+	info->group = sys->devs[dev].group;
+	info->bound_id = sys->devs[dev].idev ? sys->devs[dev].idev->obj.id : 0;
+	return 0;
+}
+
+/**
+ * iofd_sys_dma() - device @dev reads or writes @len bytes at @iova, the
+ * way its DMA engine would: every page through the IOMMU.
+ * @sys: the machine.
+ * @dev: the device.
+ * @pasid: IOMMU_NO_PASID, or the PASID the requests carry.
+ * @iova: the address the device uses.
+ * @buf: where the bytes come from or go.
+ * @len: how many.
+ * @write: a DMA write (memory is written) rather than a read.
+ * @fault: on -EIO, the unit's fault; may be NULL.
+ *
+ * Return: 0; -EIO when the unit refused a page (bytes before it moved);
+ * -EFAULT when the translation pointed at memory that is not there;
+ * -ENODEV for no such device.
+ */
+int iofd_sys_dma(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
+		 uint64_t iova, void *buf, size_t len, bool write,
+		 struct dma_result *fault)
+{
+	unsigned int acc = write ? DMA_ACC_WRITE : DMA_ACC_READ;
+	uint8_t *p = buf;
+
+	if (dev >= sys->ndevs)
+		return -ENODEV;
+	while (len) { /* a page (or less) at a time, as the IOMMU sees it */
+		size_t n = IOFD_PAGE_SIZE - (iova & (IOFD_PAGE_SIZE - 1));
+		struct dma_result res;
+		int ret;
+
+		if (n > len)
+			n = len;
+		iofd_sys_translate(sys, dev, pasid, iova, acc, &res);
+		if (!res.ok) {
+			if (fault)
+				*fault = res;
+			return -EIO;
+		}
+		ret = write ? pm_write(sys->pm, res.xlat.out_addr, p, n) :
+			      pm_read(sys->pm, res.xlat.out_addr, p, n);
+		if (ret)
+			return ret;
+		p += n;
+		iova += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * iofd_sys_translate() - what the IOMMU makes of one request of device
+ * @dev: the unit's translation (output address, page size, rights) or
+ * its fault, recorded in the unit as the hardware would.
+ * @sys: the machine.
+ * @dev: the device.
+ * @pasid: IOMMU_NO_PASID, or the request's PASID.
+ * @iova: the address.
+ * @access: DMA_ACC_* bits.
+ * @res: the result.
+ *
+ * Return: 0, or -ENODEV for no such device.
+ */
+int iofd_sys_translate(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
+		       uint64_t iova, unsigned int access,
+		       struct dma_result *res)
+{
+	struct dma_req req = {
+		.pasid = pasid,
+		.has_pasid = pasid != IOMMU_NO_PASID,
+		.addr = iova,
+		.access = access,
+	};
+
+	if (dev >= sys->ndevs)
+		return -ENODEV;
+	req.source_id = sys->devs[dev].rid;
+	sys->vtd->ops->translate(sys->vtd, &req, res);
+	return 0;
+}
