@@ -248,6 +248,8 @@ uint64_t tcache_invalidate(struct tcache *tc, tc_pred_fn pred, void *arg)
 	size_t n = (size_t)tc->sets * tc->ways;
 	uint64_t dropped = 0;
 
+	if (!tc->st.entries) /* nothing cached: no scan (the common unmap) */
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		struct tc_entry *e = &tc->entries[i];
 

@@ -84,6 +84,7 @@ int iofd_sys_dma(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 		 uint64_t iova, void *buf, size_t len, bool write,
 		 struct dma_result *fault);
 
+void iommufd_sim_self_uaccess(struct iofd_uaccess *ua);
 int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out);
 int iommufd_sim_open_sys(struct iofd_sys *sys, const struct iofd_uaccess *ua,
 			 struct iofd_ctx **out);

@@ -247,7 +247,14 @@ static bool self_cap_ipc_lock(void)
 	return found && (eff >> 14 & 1);
 }
 
-static void self_uaccess(struct iofd_uaccess *ua)
+/**
+ * iommufd_sim_self_uaccess() - the uaccess iommufd_sim_open() uses when
+ * given none: this process's memory through process_vm_readv/writev, pin
+ * checks by mincore, this process's uid and RLIMIT_MEMLOCK (none with
+ * CAP_IPC_LOCK).
+ * @ua: filled.
+ */
+void iommufd_sim_self_uaccess(struct iofd_uaccess *ua)
 {
 	struct rlimit rl;
 
@@ -279,7 +286,7 @@ int iommufd_sim_open_sys(struct iofd_sys *sys, const struct iofd_uaccess *ua,
 	if (ua)
 		ictx->ua = *ua;
 	else
-		self_uaccess(&ictx->ua);
+		iommufd_sim_self_uaccess(&ictx->ua);
 	ictx->sys = sys;
 	sys->nctx++;
 	*out = ictx;
