@@ -1,19 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * device.c - device objects: bind, attach, replace, detach and unbind
- * with the kernel's group rules (drivers/iommu/iommufd/device.c).
+ * with the kernel's group rules (drivers/iommu/iommufd/device.c), for
+ * any driver (struct iofd_dev_ops: VT-d, the selftest mock).
  *
  * Group rules, as the kernel's:
  *  - binding a device claims DMA ownership of its whole IOMMU group for
- *    the context; a device of a group another context owns is EBUSY;
+ *    the context; a device of a group another context owns is EPERM;
  *  - the hardware is attached per group: the first device attached puts
  *    every function of the group in the domain (iommu_attach_group), and
  *    the last one detached puts them all back to blocking DMA;
  *  - every attached device of a group shares one HWPT: attaching another
  *    to a different HWPT is EINVAL (replace moves the whole group);
- *  - an attach reserves the device's MSI window (VT-d: the interrupt
- *    range 0xfee00000-0xfeefffff, intel_iommu_get_resv_regions) in the
- *    IOAS behind the HWPT; an area there makes the attach EADDRINUSE.
+ *  - a domain of another driver is EINVAL (__iommu_attach_group);
+ *  - an attach reserves the device's reserved regions (VT-d: its MSI
+ *    window) in the IOAS behind the HWPT; an area there is EADDRINUSE.
  * An automatic HWPT (attach to an IOAS) is shared by later attaches to
  * that IOAS and destroyed when its last device leaves.
  *
@@ -25,69 +26,10 @@
 
 #include "iofd_private.h"
 
-#define VTD_MSI_START 0xfee00000ULL
-#define VTD_MSI_LAST 0xfeefffffULL
-
-static struct iofd_hwgroup *dev_group(struct iofd_device *idev)
-{
-	struct iofd_sys *sys = idev->ictx->sys;
-
-	return &sys->groups[sys->devs[idev->dev].group];
-}
-
-/* Machine device @i's object when it is bound and in @idev's group. */
-static struct iofd_device *group_member(struct iofd_device *idev,
-					unsigned int i)
-{
-	struct iofd_sys *sys = idev->ictx->sys;
-
-	if (sys->devs[i].group != sys->devs[idev->dev].group)
-		return NULL;
-	return sys->devs[i].idev;
-}
-
 /* The IOAS whose IOVA space the device uses through @hwpt. */
 static struct iofd_ioas *hwpt_ioas(struct iofd_hwpt *hwpt)
 {
 	return hwpt->parent ? hwpt->parent->ioas : hwpt->ioas;
-}
-
-/* Put (or move) every function of the group in @dom, in the hardware. */
-static int group_hw_attach(struct iofd_device *idev, struct vtd_domain *dom,
-			   struct vtd_domain *old)
-{
-	struct iofd_sys *sys = idev->ictx->sys;
-	unsigned int g = sys->devs[idev->dev].group, i;
-	int ret = 0;
-
-	for (i = 0; i < sys->ndevs; i++) {
-		if (sys->devs[i].group != g)
-			continue;
-		ret = vtd_attach(dom, sys->devs[i].rid, VTD_NO_PASID);
-		if (ret)
-			break;
-	}
-	if (!ret)
-		return 0;
-	while (i--) { /* back to where they were */
-		if (sys->devs[i].group != g)
-			continue;
-		if (old)
-			vtd_attach(old, sys->devs[i].rid, VTD_NO_PASID);
-		else
-			vtd_detach(sys->drv, sys->devs[i].rid, VTD_NO_PASID);
-	}
-	return ret;
-}
-
-static void group_hw_detach(struct iofd_device *idev)
-{
-	struct iofd_sys *sys = idev->ictx->sys;
-	unsigned int g = sys->devs[idev->dev].group;
-
-	for (unsigned int i = 0; i < sys->ndevs; i++)
-		if (sys->devs[i].group == g)
-			vtd_detach(sys->drv, sys->devs[i].rid, VTD_NO_PASID);
 }
 
 /* Drop a device's reference on @hwpt; an automatic one nobody else
@@ -102,17 +44,19 @@ static void hwpt_put(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt)
 /* kernel iommufd_hw_pagetable_attach */
 static int do_attach(struct iofd_device *idev, struct iofd_hwpt *hwpt)
 {
-	struct iofd_hwgroup *grp = dev_group(idev);
+	struct iofd_hwgroup *grp = idev->group;
 	struct iofd_ioas *ioas = hwpt_ioas(hwpt);
 	int ret;
 
 	if (grp->hwpt && grp->hwpt != hwpt)
 		return -EINVAL;
-	ret = iofd_ioas_reserve(ioas, VTD_MSI_START, VTD_MSI_LAST, idev);
+	if (hwpt->dom->drv != idev->ops)
+		return -EINVAL;
+	ret = idev->ops->reserve(idev, ioas);
 	if (ret)
 		return ret;
 	if (!grp->hwpt) {
-		ret = group_hw_attach(idev, hwpt->dom, NULL);
+		ret = idev->ops->attach_group(idev, hwpt->dom, NULL);
 		if (ret) {
 			iofd_ioas_unreserve(ioas, idev);
 			return ret;
@@ -128,49 +72,40 @@ static int do_attach(struct iofd_device *idev, struct iofd_hwpt *hwpt)
 /* kernel iommufd_device_do_replace: the whole group moves to @hwpt. */
 static int do_replace(struct iofd_device *idev, struct iofd_hwpt *hwpt)
 {
-	struct iofd_ctx *ictx = idev->ictx;
-	struct iofd_hwgroup *grp = dev_group(idev);
+	struct iofd_hwgroup *grp = idev->group;
 	struct iofd_hwpt *old = grp->hwpt;
 	struct iofd_ioas *nioas = hwpt_ioas(hwpt), *oioas = hwpt_ioas(old);
-	struct iofd_sys *sys = ictx->sys;
-	unsigned int moved = 0;
+	unsigned int i, moved = 0;
 	int ret = 0;
 
 	if (old == hwpt)
 		return 0;
-	/* the new IOAS takes every attached device's window first */
-	for (unsigned int i = 0; i < sys->ndevs && !ret; i++) {
-		struct iofd_device *d = group_member(idev, i);
-
-		if (d && d->hwpt == old && nioas != oioas)
-			ret = iofd_ioas_reserve(nioas, VTD_MSI_START,
-						VTD_MSI_LAST, d);
-	}
+	if (hwpt->dom->drv != idev->ops)
+		return -EINVAL;
+	/* the new IOAS takes every attached device's regions first */
+	for (i = 0; i < grp->nbound && !ret && nioas != oioas; i++)
+		if (grp->members[i]->hwpt == old)
+			ret = grp->members[i]->ops->reserve(grp->members[i],
+							    nioas);
 	if (!ret)
-		ret = group_hw_attach(idev, hwpt->dom, old->dom);
-	for (unsigned int i = 0; i < sys->ndevs; i++) {
-		struct iofd_device *d = group_member(idev, i);
-
-		if (!d || d->hwpt != old || nioas == oioas)
-			continue;
-		/* on failure undo the new windows, else drop the old */
-		iofd_ioas_unreserve(ret ? nioas : oioas, d);
-	}
+		ret = idev->ops->attach_group(idev, hwpt->dom, old->dom);
+	for (i = 0; i < grp->nbound && nioas != oioas; i++)
+		if (grp->members[i]->hwpt == old) /* undo new, or drop old */
+			iofd_ioas_unreserve(ret ? nioas : oioas,
+					    grp->members[i]);
 	if (ret)
 		return ret;
 	grp->hwpt = hwpt;
-	for (unsigned int i = 0; i < sys->ndevs; i++) {
-		struct iofd_device *d = group_member(idev, i);
-
-		if (d && d->hwpt == old) {
-			d->hwpt = hwpt;
+	for (i = 0; i < grp->nbound; i++) {
+		if (grp->members[i]->hwpt == old) {
+			grp->members[i]->hwpt = hwpt;
 			hwpt->obj.users++;
 			moved++;
 		}
 	}
 	/* the old one goes only now, after the new one is in */
 	old->obj.users -= moved - 1;
-	hwpt_put(ictx, old);
+	hwpt_put(idev->ictx, old);
 	return 0;
 }
 
@@ -194,7 +129,7 @@ static int auto_domain(struct iofd_device *idev, struct iofd_ioas *ioas,
 		return ret;
 	}
 	/* a new one is filled first, so undoing it is only freeing it */
-	ret = iofd_hwpt_paging_new(idev->ictx, ioas, 0, true, &hwpt);
+	ret = iofd_hwpt_paging_new(idev, ioas, 0, true, &hwpt);
 	if (ret)
 		return ret;
 	ret = replace ? do_replace(idev, hwpt) : do_attach(idev, hwpt);
@@ -206,13 +141,24 @@ static int auto_domain(struct iofd_device *idev, struct iofd_ioas *ioas,
 	return 0;
 }
 
-/* Attach or replace to the object @pt_id names (kernel
- * iommufd_device_change_pt); *@pt_id becomes the HWPT's id. */
-static int change_pt(struct iofd_device *idev, uint32_t *pt_id, bool replace)
+/**
+ * iofd_device_change_pt() - attach or replace to the object @pt_id names
+ * (kernel iommufd_device_change_pt): a paging or nested HWPT directly, an
+ * IOAS through an automatic HWPT, anything else EINVAL.
+ * @idev: the device.
+ * @pt_id: in: the target; out: the HWPT's id.
+ * @replace: the device is attached and moves.
+ *
+ * Return: 0 or -errno (see iommufd_sim_attach()).
+ */
+int iofd_device_change_pt(struct iofd_device *idev, uint32_t *pt_id,
+			  bool replace)
 {
 	struct iofd_object *obj;
 	int ret;
 
+	if (replace && !idev->hwpt)
+		return -EINVAL;
 	obj = iofd_get_object(idev->ictx, *pt_id, IOFD_OBJ_ANY);
 	if (!obj)
 		return -ENOENT;
@@ -240,47 +186,95 @@ static struct iofd_device *get_device(struct iofd_ctx *ictx, uint32_t id)
 }
 
 /**
- * iommufd_sim_bind() - bind machine device @dev to the context (VFIO's
- * VFIO_DEVICE_BIND_IOMMUFD, kernel iommufd_device_bind): claims DMA
- * ownership of its group. The device starts with DMA blocked.
+ * iofd_device_bind() - a device object for a device of driver @ops in
+ * group @grp (kernel iommufd_device_bind): DMA ownership of the group
+ * goes to the context; its DMA is blocked until an attach.
  * @ictx: the context.
- * @dev: the device's index in the machine.
- * @dev_id: the new device object's id.
+ * @ops: the device's driver.
+ * @grp: its group.
+ * @out: the object (in the table, held by the binding too).
  *
- * Return: 0; -ENODEV (no such device), -EINVAL (already bound: one open
- * per device, as VFIO's cdev), -EPERM (another context owns its group,
- * iommu_device_claim_dma_owner), -ENOMEM.
+ * Return: 0, -EPERM (another context owns the group), -ENOSPC (group
+ * full), -ENOMEM.
  */
-int iommufd_sim_bind(struct iofd_ctx *ictx, unsigned int dev, uint32_t *dev_id)
+int iofd_device_bind(struct iofd_ctx *ictx, const struct iofd_dev_ops *ops,
+		     struct iofd_hwgroup *grp, struct iofd_device **out)
 {
-	struct iofd_sys *sys = ictx->sys;
-	struct iofd_hwgroup *grp;
 	struct iofd_device *idev;
 	int ret;
 
-	if (dev >= sys->ndevs)
-		return -ENODEV;
-	if (sys->devs[dev].idev)
-		return -EINVAL;
-	grp = &sys->groups[sys->devs[dev].group];
 	if (grp->owner && grp->owner != ictx)
 		return -EPERM;
+	if (grp->nbound == IOFD_GROUP_MAX)
+		return -ENOSPC;
 	idev = calloc(1, sizeof(*idev));
 	if (!idev)
 		return -ENOMEM;
 	idev->ictx = ictx;
-	idev->dev = dev;
+	idev->ops = ops;
+	idev->group = grp;
 	ret = iofd_object_add(ictx, &idev->obj, IOFD_OBJ_DEVICE);
 	if (ret) {
 		free(idev);
 		return ret;
 	}
 	idev->obj.users++; /* the binding's: IOMMU_DESTROY is EBUSY */
-	sys->devs[dev].idev = idev;
+	grp->members[grp->nbound++] = idev;
 	grp->owner = ictx;
-	grp->nbound++;
-	*dev_id = idev->obj.id;
+	*out = idev;
 	return 0;
+}
+
+/**
+ * iofd_device_detach() - back to blocked DMA; the last device of the
+ * group puts the group there (kernel iommufd_hw_pagetable_detach). A
+ * device attached nowhere is left as it is.
+ * @idev: the device.
+ */
+void iofd_device_detach(struct iofd_device *idev)
+{
+	struct iofd_hwgroup *grp = idev->group;
+	struct iofd_hwpt *hwpt = idev->hwpt;
+
+	if (!hwpt)
+		return;
+	iofd_ioas_unreserve(hwpt_ioas(hwpt), idev);
+	if (!--grp->nattached) {
+		idev->ops->detach_group(idev);
+		grp->hwpt = NULL;
+	}
+	idev->hwpt = NULL;
+	hwpt_put(idev->ictx, hwpt);
+}
+
+/**
+ * iofd_device_unbind() - detach and free the device object (what
+ * closing a VFIO device file or destroying the selftest's device does).
+ * @idev: the device.
+ */
+void iofd_device_unbind(struct iofd_device *idev)
+{
+	iofd_device_detach(idev);
+	idev->obj.users--; /* the binding's */
+	iofd_object_remove(idev->ictx, &idev->obj);
+}
+
+/** iofd_device_destroy() - free a device object (unbound already). */
+void iofd_device_destroy(struct iofd_device *idev)
+{
+	struct iofd_hwgroup *grp = idev->group;
+
+	iofd_device_detach(idev);
+	for (unsigned int i = 0; i < grp->nbound; i++) {
+		if (grp->members[i] == idev) {
+			grp->members[i] = grp->members[--grp->nbound];
+			break;
+		}
+	}
+	if (!grp->nbound)
+		grp->owner = NULL;
+	idev->ops->release(idev);
+	free(idev);
 }
 
 /**
@@ -293,9 +287,9 @@ int iommufd_sim_bind(struct iofd_ctx *ictx, unsigned int dev, uint32_t *dev_id)
  * @pt_id: in: IOAS or HWPT id; out: the HWPT's id.
  *
  * Return: 0; -ENOENT (ids), -EINVAL (group on another HWPT, wrong object
- * kind, incompatible domain), -EADDRINUSE (an area over the device's
- * reserved range or outside the domain's aperture), -EOPNOTSUPP (PASID),
- * -EFAULT / -ENOMEM (pinning a new domain's areas).
+ * kind, a domain of another driver), -EADDRINUSE (an area over the
+ * device's reserved range or outside the domain's aperture), -EOPNOTSUPP
+ * (PASID), -EFAULT / -ENOMEM (pinning a new domain's areas).
  */
 int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
 		       uint32_t *pt_id)
@@ -308,25 +302,9 @@ int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
 	if (pasid != IOMMU_NO_PASID)
 		ret = -EOPNOTSUPP;
 	else
-		ret = change_pt(idev, pt_id, idev->hwpt != NULL);
+		ret = iofd_device_change_pt(idev, pt_id, idev->hwpt != NULL);
 	iofd_put_object(&idev->obj);
 	return ret;
-}
-
-static void do_detach(struct iofd_device *idev)
-{
-	struct iofd_hwgroup *grp = dev_group(idev);
-	struct iofd_hwpt *hwpt = idev->hwpt;
-
-	if (!hwpt)
-		return;
-	iofd_ioas_unreserve(hwpt_ioas(hwpt), idev);
-	if (!--grp->nattached) {
-		group_hw_detach(idev);
-		grp->hwpt = NULL;
-	}
-	idev->hwpt = NULL;
-	hwpt_put(idev->ictx, hwpt);
 }
 
 /**
@@ -347,17 +325,19 @@ int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid)
 	iofd_put_object(&idev->obj);
 	if (pasid != IOMMU_NO_PASID)
 		return -EOPNOTSUPP;
-	do_detach(idev);
+	iofd_device_detach(idev);
 	return 0;
 }
 
 /**
- * iommufd_sim_unbind() - detach and unbind (what closing the VFIO
- * device file does); the last device of a group releases its ownership.
+ * iommufd_sim_unbind() - detach and unbind a machine device (what
+ * closing the VFIO device file does); the last device of a group
+ * releases its ownership.
  * @ictx: the context.
  * @dev_id: the device object.
  *
- * Return: 0, or -ENOENT.
+ * Return: 0, or -ENOENT (also for a selftest mock device: its own
+ * object owns it).
  */
 int iommufd_sim_unbind(struct iofd_ctx *ictx, uint32_t dev_id)
 {
@@ -366,26 +346,13 @@ int iommufd_sim_unbind(struct iofd_ctx *ictx, uint32_t dev_id)
 	if (!idev)
 		return -ENOENT;
 	iofd_put_object(&idev->obj);
-	do_detach(idev);
-	idev->obj.users--; /* the binding's */
-	iofd_object_remove(ictx, &idev->obj);
+	if (idev->ops != &iofd_vtd_dev_ops)
+		return -ENOENT;
+	iofd_device_unbind(idev);
 	return 0;
 }
 
-/** iofd_device_destroy() - free a device object (unbound already). */
-void iofd_device_destroy(struct iofd_device *idev)
-{
-	struct iofd_sys *sys = idev->ictx->sys;
-	struct iofd_hwgroup *grp = dev_group(idev);
-
-	do_detach(idev);
-	sys->devs[idev->dev].idev = NULL;
-	if (!--grp->nbound)
-		grp->owner = NULL;
-	free(idev);
-}
-
-/** iofd_unbind_all() - unbind every device of the context (close). */
+/** iofd_unbind_all() - unbind every machine device of the context. */
 void iofd_unbind_all(struct iofd_ctx *ictx)
 {
 	for (uint32_t i = 0; i < ictx->nobjs; i++) {

@@ -7,19 +7,16 @@
  * io_pagetable.c iopt_read_and_clear_dirty_data; the VT-d side as
  * drivers/iommu/intel/iommu.c and nested.c answer).
  *
- * A paging HWPT is a domain of the VT-d driver side (hw/vtd/driver.h):
- * first stage when the unit has scalable mode and first-stage support and
- * neither nesting nor dirty tracking is asked for (Linux's preference),
- * else second stage. A nested HWPT is the user's first stage over a
- * NEST_PARENT paging HWPT.
+ * A HWPT holds a domain made by the driver of the device named in
+ * HWPT_ALLOC (or attached, for an automatic one): struct iofd_dev_ops in
+ * iofd_private.h. A nested HWPT is the user's first stage over a
+ * NEST_PARENT paging HWPT of the same driver.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "hw/vtd/regs.h"
 #include "iofd_private.h"
-#include "model/bits.h"
 
 #define HWPT_FLAGS                                                        \
 	(IOMMU_HWPT_ALLOC_NEST_PARENT | IOMMU_HWPT_ALLOC_DIRTY_TRACKING | \
@@ -41,44 +38,36 @@ static struct iofd_hwpt *hwpt_new(struct iofd_ctx *ictx, uint32_t flags,
 }
 
 /**
- * iofd_hwpt_paging_new() - a paging HWPT over @ioas (kernel
- * iommufd_hwpt_paging_alloc), filled from the IOAS before anything
- * attaches to it (the kernel fills an automatic one just after its
- * first attach; only the errno of a double failure can differ).
- * @ictx: the context.
+ * iofd_hwpt_paging_new() - a paging HWPT over @ioas with a domain of
+ * @idev's driver (kernel iommufd_hwpt_paging_alloc), filled from the
+ * IOAS before anything attaches to it (the kernel fills an automatic one
+ * just after its first attach; only the errno of a double failure can
+ * differ).
+ * @idev: the device whose driver makes the domain.
  * @ioas: the IOAS it mirrors.
- * @flags: IOMMU_HWPT_ALLOC_* (checked by the caller).
+ * @flags: IOMMU_HWPT_ALLOC_* (generic checks done by the caller).
  * @auto_domain: made by an attach to the IOAS.
  * @out: the HWPT, in the object table.
  *
- * Return: 0, -EOPNOTSUPP (dirty tracking without ECAP.SSADS), errors of
- * the IOAS fill, -ENOSPC, -ENOMEM.
+ * Return: 0, the driver's -EOPNOTSUPP, errors of the IOAS fill, -ENOSPC,
+ * -ENOMEM.
  */
-int iofd_hwpt_paging_new(struct iofd_ctx *ictx, struct iofd_ioas *ioas,
+int iofd_hwpt_paging_new(struct iofd_device *idev, struct iofd_ioas *ioas,
 			 uint32_t flags, bool auto_domain,
 			 struct iofd_hwpt **out)
 {
-	struct vtd_drv *drv = ictx->sys->drv;
-	bool ss = flags & (IOMMU_HWPT_ALLOC_NEST_PARENT |
-			   IOMMU_HWPT_ALLOC_DIRTY_TRACKING);
-	enum vtd_domain_kind kind = VTD_DOMAIN_SS;
-	struct vtd_hw_info hw;
+	struct iofd_ctx *ictx = idev->ictx;
 	struct iofd_hwpt *hwpt;
 	int ret;
 
-	vtd_drv_hw_info(drv, &hw);
-	if (!ss && vtd_drv_scalable(drv) && (hw.ecap_reg & VTD_ECAP_FSTS))
-		kind = VTD_DOMAIN_FS;
 	hwpt = hwpt_new(ictx, flags, IOFD_OBJ_HWPT_PAGING);
 	if (!hwpt)
 		return -ENOMEM;
-	ret = vtd_domain_alloc(
-		drv, kind,
-		flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING ? VTD_DOMAIN_DIRTY : 0,
-		&hwpt->dom);
 	hwpt->ioas = ioas;
 	ioas->obj.users++;
 	hwpt->auto_domain = auto_domain;
+	ret = idev->ops->alloc_paging(
+		idev, flags & ~(uint32_t)IOMMU_HWPT_FAULT_ID_VALID, &hwpt->dom);
 	if (!ret)
 		ret = iofd_ioas_add_domain(ioas, hwpt);
 	if (ret) {
@@ -96,65 +85,35 @@ void iofd_hwpt_destroy(struct iofd_hwpt *hwpt)
 		iofd_ioas_remove_domain(hwpt->ioas, hwpt);
 		iofd_put_object(&hwpt->ioas->obj);
 	}
+	if (hwpt->dom)
+		hwpt->dom->ops->free(hwpt->dom);
 	if (hwpt->parent)
 		iofd_put_object(&hwpt->parent->obj);
-	if (hwpt->dom)
-		vtd_domain_free(hwpt->dom);
 	free(hwpt);
 }
 
-/* The user's struct iommu_hwpt_vtd_s1, as iommu_copy_struct_from_user:
- * shorter than its last field EINVAL, a non-zero tail E2BIG. */
-static int read_vtd_s1(struct iofd_ctx *ictx, const struct iommu_hwpt_alloc *c,
-		       struct vtd_s1_data *s1)
-{
-	struct iommu_hwpt_vtd_s1 u = { 0 };
-	size_t min = offsetof(struct iommu_hwpt_vtd_s1, __reserved) +
-		     sizeof(u.__reserved);
-
-	if (c->data_type != IOMMU_HWPT_DATA_VTD_S1)
-		return -EOPNOTSUPP;
-	if (c->data_len < min)
-		return -EINVAL;
-	for (uint64_t off = sizeof(u); off < c->data_len; off++) {
-		uint8_t b;
-
-		if (iofd_uread(ictx, c->data_uptr + off, &b, 1))
-			return -EFAULT;
-		if (b)
-			return -E2BIG;
-	}
-	if (iofd_uread(ictx, c->data_uptr, &u, sizeof(u)))
-		return -EFAULT;
-	*s1 = (struct vtd_s1_data){ u.flags, u.pgtbl_addr, u.addr_width,
-				    u.__reserved };
-	return 0;
-}
-
-/* kernel iommufd_hwpt_nested_alloc + intel_iommu_domain_alloc_nested */
-static int nested_alloc(struct iofd_ctx *ictx, struct iofd_hwpt *parent,
+/* kernel iommufd_hwpt_nested_alloc, then the driver's alloc_nested */
+static int nested_alloc(struct iofd_device *idev, struct iofd_hwpt *parent,
 			const struct iommu_hwpt_alloc *c,
 			struct iofd_hwpt **out)
 {
-	struct vtd_s1_data s1;
+	struct iofd_ctx *ictx = idev->ictx;
 	struct iofd_hwpt *hwpt;
 	int ret;
 
 	if (c->flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID) ||
-	    c->data_type == IOMMU_HWPT_DATA_NONE)
+	    c->data_type == IOMMU_HWPT_DATA_NONE || !idev->ops->alloc_nested)
 		return -EOPNOTSUPP;
 	if (parent->auto_domain ||
-	    !(parent->flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
+	    !(parent->flags & IOMMU_HWPT_ALLOC_NEST_PARENT) ||
+	    parent->dom->drv != idev->ops)
 		return -EINVAL;
-	ret = read_vtd_s1(ictx, c, &s1);
-	if (ret)
-		return ret;
 	hwpt = hwpt_new(ictx, c->flags, IOFD_OBJ_HWPT_NESTED);
 	if (!hwpt)
 		return -ENOMEM;
 	hwpt->parent = parent;
 	parent->obj.users++;
-	ret = vtd_nested_alloc(parent->dom, &s1, &hwpt->dom);
+	ret = idev->ops->alloc_nested(idev, parent->dom, c, &hwpt->dom);
 	if (ret) {
 		iofd_object_remove(ictx, &hwpt->obj);
 		return ret;
@@ -163,22 +122,16 @@ static int nested_alloc(struct iofd_ctx *ictx, struct iofd_hwpt *parent,
 	return 0;
 }
 
-static int paging_alloc(struct iofd_ctx *ictx, struct iofd_ioas *ioas,
+static int paging_alloc(struct iofd_device *idev, struct iofd_ioas *ioas,
 			const struct iommu_hwpt_alloc *c,
 			struct iofd_hwpt **out)
 {
-	struct vtd_hw_info hw;
-
-	vtd_drv_hw_info(ictx->sys->drv, &hw);
 	if (c->flags & ~HWPT_FLAGS || c->data_type != IOMMU_HWPT_DATA_NONE)
-		return -EOPNOTSUPP;
-	if ((c->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) &&
-	    !(hw.ecap_reg & VTD_ECAP_SSADS))
 		return -EOPNOTSUPP;
 	if ((c->flags & IOMMU_HWPT_FAULT_ID_VALID) &&
 	    (c->flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
 		return -EOPNOTSUPP;
-	return iofd_hwpt_paging_new(ictx, ioas, c->flags, false, out);
+	return iofd_hwpt_paging_new(idev, ioas, c->flags, false, out);
 }
 
 static int check_fault_id(struct iofd_ctx *ictx,
@@ -210,7 +163,8 @@ int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
 	struct iofd_ctx *ictx = ucmd->ictx;
-	struct iofd_object *dev, *pt;
+	struct iofd_object *pt;
+	struct iofd_device *dev;
 	struct iofd_hwpt *hwpt = NULL;
 	int ret;
 
@@ -218,22 +172,23 @@ int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd)
 		return -EOPNOTSUPP;
 	if ((cmd->data_type == IOMMU_HWPT_DATA_NONE) != !cmd->data_len)
 		return -EINVAL;
-	dev = iofd_get_object(ictx, cmd->dev_id, IOFD_OBJ_DEVICE);
+	dev = (struct iofd_device *)iofd_get_object(ictx, cmd->dev_id,
+						    IOFD_OBJ_DEVICE);
 	if (!dev)
 		return -ENOENT;
 	pt = iofd_get_object(ictx, cmd->pt_id, IOFD_OBJ_ANY);
 	if (!pt) {
-		iofd_put_object(dev);
+		iofd_put_object(&dev->obj);
 		return -EINVAL;
 	}
 	if (pt->type == IOFD_OBJ_IOAS)
-		ret = paging_alloc(ictx, (struct iofd_ioas *)pt, cmd, &hwpt);
+		ret = paging_alloc(dev, (struct iofd_ioas *)pt, cmd, &hwpt);
 	else if (pt->type == IOFD_OBJ_HWPT_PAGING)
-		ret = nested_alloc(ictx, (struct iofd_hwpt *)pt, cmd, &hwpt);
+		ret = nested_alloc(dev, (struct iofd_hwpt *)pt, cmd, &hwpt);
 	else
 		ret = -EINVAL;
 	iofd_put_object(pt);
-	iofd_put_object(dev);
+	iofd_put_object(&dev->obj);
 	if (ret)
 		return ret;
 	/* the kernel looks the fault object up once the HWPT exists */
@@ -246,58 +201,9 @@ int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd)
 	return ret;
 }
 
-/* One request of the user's array, as iommu_copy_struct_from_full_user_array. */
-static int read_s1_inval(struct iofd_ctx *ictx,
-			 const struct iommu_hwpt_invalidate *c, uint32_t i,
-			 struct vtd_s1_inval *inv)
-{
-	struct iommu_hwpt_vtd_s1_invalidate u = { 0 };
-	uint64_t at = c->data_uptr + (uint64_t)i * c->entry_len;
-	size_t n = c->entry_len < sizeof(u) ? c->entry_len : sizeof(u);
-
-	if (c->entry_len < sizeof(u))
-		return -EINVAL;
-	for (uint64_t off = sizeof(u); off < c->entry_len; off++) {
-		uint8_t b;
-
-		if (iofd_uread(ictx, at + off, &b, 1))
-			return -EFAULT;
-		if (b)
-			return -E2BIG;
-	}
-	if (iofd_uread(ictx, at, &u, n))
-		return -EFAULT;
-	*inv = (struct vtd_s1_inval){ u.addr, u.npages, u.flags, u.__reserved };
-	return 0;
-}
-
-static int nested_invalidate(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt,
-			     struct iommu_hwpt_invalidate *c)
-{
-	uint32_t done = 0;
-	int ret = 0;
-
-	/* the type is checked per entry, as intel's cache_invalidate_user
-	 * does: zero entries of any type succeed */
-	for (; done < c->entry_num; done++) {
-		struct vtd_s1_inval inv;
-		unsigned int one;
-
-		ret = c->data_type == IOMMU_HWPT_INVALIDATE_DATA_VTD_S1 ?
-			      read_s1_inval(ictx, c, done, &inv) :
-			      -EINVAL;
-		if (!ret)
-			ret = vtd_nested_invalidate(hwpt->dom, &inv, 1, &one);
-		if (ret)
-			break;
-	}
-	c->entry_num = done;
-	return ret;
-}
-
 /**
  * iofd_hwpt_invalidate() - IOMMU_HWPT_INVALIDATE (kernel
- * iommufd_hwpt_invalidate): a nested HWPT's array of VT-d requests,
+ * iommufd_hwpt_invalidate): a nested HWPT's array of driver requests,
  * carried out in order until one fails; entry_num comes back as how many
  * were done, also on failure.
  * @ucmd: the command.
@@ -321,8 +227,14 @@ int iofd_hwpt_invalidate(struct iofd_ucmd *ucmd)
 	if (!obj)
 		return -ENOENT;
 	if (obj->type == IOFD_OBJ_HWPT_NESTED) {
-		ret = nested_invalidate(ucmd->ictx, (struct iofd_hwpt *)obj,
-					cmd);
+		struct iofd_domain *d = ((struct iofd_hwpt *)obj)->dom;
+		uint32_t done = 0;
+
+		ret = d->ops->invalidate_user ?
+			      d->ops->invalidate_user(d, ucmd->ictx, cmd,
+						      &done) :
+			      -EOPNOTSUPP;
+		cmd->entry_num = done;
 	} else {
 		ret = -EINVAL;
 		cmd->entry_num = 0;
@@ -333,11 +245,10 @@ int iofd_hwpt_invalidate(struct iofd_ucmd *ucmd)
 }
 
 /**
- * iofd_get_hw_info() - IOMMU_GET_HW_INFO (kernel iommufd_get_hw_info and
- * intel_iommu_hw_info): struct iommu_hw_info_vtd (flags 0, CAP, ECAP)
- * copied up to data_len, the rest of the user's buffer zeroed, data_len
- * set to the full size; DIRTY_TRACKING when ECAP.SSADS. No device of the
- * machine has PASID enabled yet, so out_max_pasid_log2 is 0.
+ * iofd_get_hw_info() - IOMMU_GET_HW_INFO (kernel iommufd_get_hw_info):
+ * the driver's data copied up to data_len, the rest of the user's buffer
+ * zeroed, data_len set to the full size, the driver's type and
+ * capabilities.
  * @ucmd: the command.
  *
  * Return: 0 or -errno.
@@ -346,10 +257,9 @@ int iofd_get_hw_info(struct iofd_ucmd *ucmd)
 {
 	struct iommu_hw_info *cmd = ucmd->cmd;
 	struct iofd_ctx *ictx = ucmd->ictx;
-	struct iommu_hw_info_vtd data = { 0 };
 	static const uint8_t zero[64];
-	struct iofd_object *dev;
-	struct vtd_hw_info hw;
+	struct iofd_hw_info info = { 0 };
+	struct iofd_device *dev;
 	uint32_t n;
 	int ret = 0;
 
@@ -358,20 +268,17 @@ int iofd_get_hw_info(struct iofd_ucmd *ucmd)
 		return -EOPNOTSUPP;
 	if (!(cmd->flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE))
 		cmd->in_data_type = IOMMU_HW_INFO_TYPE_DEFAULT;
-	dev = iofd_get_object(ictx, cmd->dev_id, IOFD_OBJ_DEVICE);
+	dev = (struct iofd_device *)iofd_get_object(ictx, cmd->dev_id,
+						    IOFD_OBJ_DEVICE);
 	if (!dev)
 		return -ENOENT;
-	iofd_put_object(dev);
-	if (cmd->in_data_type != IOMMU_HW_INFO_TYPE_DEFAULT &&
-	    cmd->in_data_type != IOMMU_HW_INFO_TYPE_INTEL_VTD)
-		return -EOPNOTSUPP;
-	vtd_drv_hw_info(ictx->sys->drv, &hw);
-	data.flags = hw.flags;
-	data.cap_reg = hw.cap_reg;
-	data.ecap_reg = hw.ecap_reg;
-	n = cmd->data_len < sizeof(data) ? cmd->data_len : sizeof(data);
+	ret = dev->ops->hw_info(dev, cmd->in_data_type, &info);
+	iofd_put_object(&dev->obj);
+	if (ret)
+		return ret;
+	n = cmd->data_len < info.len ? cmd->data_len : info.len;
 	if (n)
-		ret = iofd_uwrite(ictx, cmd->data_uptr, &data, n);
+		ret = iofd_uwrite(ictx, cmd->data_uptr, info.data, n);
 	for (uint64_t off = n; !ret && off < cmd->data_len;) {
 		uint64_t k = cmd->data_len - off < sizeof(zero) ?
 				     cmd->data_len - off :
@@ -382,11 +289,10 @@ int iofd_get_hw_info(struct iofd_ucmd *ucmd)
 	}
 	if (ret)
 		return ret;
-	cmd->data_len = sizeof(data);
-	cmd->out_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
-	cmd->out_max_pasid_log2 = 0;
-	cmd->out_capabilities =
-		hw.ecap_reg & VTD_ECAP_SSADS ? IOMMU_HW_CAP_DIRTY_TRACKING : 0;
+	cmd->data_len = info.len;
+	cmd->out_data_type = info.type;
+	cmd->out_max_pasid_log2 = info.max_pasid_log2;
+	cmd->out_capabilities = info.caps;
 	return iofd_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
@@ -407,12 +313,13 @@ static void ignore_dirty(void *ctx, uint64_t iova, uint64_t len)
  * from a clean state, kernel iopt_clear_dirty_data). */
 static void clear_dirty(struct iofd_hwpt *hwpt)
 {
-	uint64_t last = hwpt->dom->pt.cfg.va_bits >= 64 ?
-				UINT64_MAX :
-				(1ULL << hwpt->dom->pt.cfg.va_bits) - 1;
+	struct iofd_domain *d = hwpt->dom;
+	uint64_t len = d->aperture_last - d->aperture_start + 1;
 
-	vtd_domain_read_and_clear_dirty(hwpt->dom, 0, last + 1, false,
-					ignore_dirty, NULL);
+	if (!len) /* an aperture of all 2^64 bytes: no unit has one */
+		len = UINT64_MAX & ~0xfffULL;
+	d->ops->read_and_clear_dirty(d, d->aperture_start, len, false,
+				     ignore_dirty, NULL);
 }
 
 /**
@@ -436,7 +343,8 @@ int iofd_hwpt_set_dirty_tracking(struct iofd_ucmd *ucmd)
 	hwpt = get_paging(ucmd->ictx, cmd->hwpt_id);
 	if (!hwpt)
 		return -ENOENT;
-	if (!(hwpt->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING))
+	if (!(hwpt->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) ||
+	    !hwpt->dom->ops->read_and_clear_dirty)
 		ret = -EOPNOTSUPP;
 	else if (on && !hwpt->dirty_tracking)
 		clear_dirty(hwpt);
@@ -490,12 +398,13 @@ static int read_dirty(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt,
 	int64_t n;
 	int ret;
 
-	if (!(hwpt->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING))
+	if (!(hwpt->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) ||
+	    !hwpt->dom->ops->read_and_clear_dirty)
 		return -EOPNOTSUPP;
 	w.bits = calloc((w.nbits + 63) / 64, sizeof(*w.bits));
 	if (!w.bits)
 		return -ENOMEM;
-	n = vtd_domain_read_and_clear_dirty(
+	n = hwpt->dom->ops->read_and_clear_dirty(
 		hwpt->dom, c->iova, c->length,
 		c->flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, mark_dirty,
 		&w);

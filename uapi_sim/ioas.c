@@ -38,12 +38,22 @@ void iofd_ioas_destroy(struct iofd_ioas *ioas)
 
 /**
  * iofd_ioas_alignment() - the IOVA alignment every map must keep (kernel
- * iopt->iova_alignment): 1, or PAGE_SIZE when huge pages are off or a
- * domain is attached (VT-d's smallest page is 4 KiB).
+ * iopt->iova_alignment): 1, or PAGE_SIZE when huge pages are off, raised
+ * to each domain's smallest page and each pinning access's PAGE_SIZE.
  */
 uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas)
 {
-	return ioas->huge_pages && !ioas->nhwpts ? 1 : IOFD_PAGE_SIZE;
+	uint64_t a = ioas->huge_pages ? 1 : IOFD_PAGE_SIZE;
+
+	for (unsigned int i = 0; i < ioas->nhwpts; i++) {
+		uint64_t bm = ioas->hwpts[i]->dom->pgsize_bitmap;
+
+		if ((bm & -bm) > a)
+			a = bm & -bm;
+	}
+	if (ioas->naccess_pin && a < IOFD_PAGE_SIZE)
+		a = IOFD_PAGE_SIZE;
+	return a;
 }
 
 /**
@@ -222,17 +232,16 @@ static void set_large_pages(struct iofd_ioas *ioas, bool on)
 {
 	ioas->huge_pages = on;
 	for (unsigned int i = 0; i < ioas->nhwpts; i++)
-		vtd_domain_large_pages(ioas->hwpts[i]->dom, on);
+		ioas->hwpts[i]->dom->ops->large_pages(ioas->hwpts[i]->dom, on);
 }
 
-/* Turning huge pages off needs every area page aligned (kernel
- * iopt_disable_large_pages). */
-bool iofd_ioas_misaligned_area(struct iofd_ioas *ioas)
+/* Whether an area breaks an alignment of @align (kernel
+ * iopt_check_iova_alignment). */
+bool iofd_ioas_misaligned(struct iofd_ioas *ioas, uint64_t align)
 {
 	for (struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, 0); a;
 	     a = iopt_next(&ioas->iopt, a))
-		if ((a->iova | (a->last + 1) | a->user_va) &
-		    (IOFD_PAGE_SIZE - 1))
+		if ((a->iova | (a->last + 1) | a->user_va) & (align - 1))
 			return true;
 	return false;
 }
@@ -251,7 +260,7 @@ int iofd_ioas_disable_large_pages(struct iofd_ioas *ioas)
 		return 0;
 	if (ioas->nhwpts && ioas->iopt.nareas)
 		return -EINVAL;
-	if (iofd_ioas_misaligned_area(ioas))
+	if (iofd_ioas_misaligned(ioas, IOFD_PAGE_SIZE))
 		return -EADDRINUSE;
 	set_large_pages(ioas, false);
 	return 0;

@@ -30,9 +30,15 @@ static uint64_t area_len(const struct iopt_area *a)
 
 static int map_area(struct iofd_hwpt *hwpt, const struct iopt_area *a)
 {
-	return vtd_domain_map(hwpt->dom, a->iova,
-			      iofd_pages_pa(a->pages, a->user_va), area_len(a),
-			      dma_prot(a->prot));
+	struct iofd_domain *d = hwpt->dom;
+
+	return d->ops->map(d, a->iova, iofd_pages_pa(a->pages, a->user_va),
+			   area_len(a), dma_prot(a->prot));
+}
+
+static void unmap_area(struct iofd_hwpt *hwpt, const struct iopt_area *a)
+{
+	hwpt->dom->ops->unmap(hwpt->dom, a->iova, area_len(a));
 }
 
 /**
@@ -62,7 +68,7 @@ int iofd_ioas_fill_area(struct iofd_ioas *ioas, struct iopt_area *a)
 	if (!ret)
 		return 0;
 	while (i--)
-		vtd_domain_unmap(ioas->hwpts[i]->dom, a->iova, area_len(a));
+		unmap_area(ioas->hwpts[i], a);
 	iofd_pages_unpin(a->pages);
 	a->pinned = false;
 	return ret;
@@ -76,7 +82,7 @@ int iofd_ioas_fill_area(struct iofd_ioas *ioas, struct iopt_area *a)
 void iofd_ioas_unfill_area(struct iofd_ioas *ioas, struct iopt_area *a)
 {
 	for (unsigned int i = 0; i < ioas->nhwpts; i++)
-		vtd_domain_unmap(ioas->hwpts[i]->dom, a->iova, area_len(a));
+		unmap_area(ioas->hwpts[i], a);
 	if (a->pinned) {
 		iofd_pages_unpin(a->pages);
 		a->pinned = false;
@@ -90,7 +96,7 @@ static void unfill_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt,
 {
 	for (struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, 0);
 	     a != stop; a = iopt_next(&ioas->iopt, a)) {
-		vtd_domain_unmap(hwpt->dom, a->iova, area_len(a));
+		unmap_area(hwpt, a);
 		if (unpin && a->pinned) {
 			iofd_pages_unpin(a->pages);
 			a->pinned = false;
@@ -126,20 +132,19 @@ static int fill_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
 	return ret;
 }
 
-/* The domain's aperture: [0, 2^va_bits - 1]; the rest is reserved. */
-static uint64_t aperture_last(const struct iofd_hwpt *hwpt)
+/* The smallest page @d maps: the IOVA alignment it needs. */
+static uint64_t min_page(const struct iofd_domain *d)
 {
-	unsigned int bits = hwpt->dom->pt.cfg.va_bits;
-
-	return bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
+	return d->pgsize_bitmap & -d->pgsize_bitmap;
 }
 
 /**
  * iofd_ioas_add_domain() - make @hwpt's domain mirror @ioas (kernel
- * iopt_table_add_domain): the IOVA alignment becomes 4 KiB (a
- * misaligned area: EADDRINUSE), what lies outside the aperture is
- * reserved (an area or allowed range there: EADDRINUSE), the IOAS's
- * page-size choice applies, then every area is pinned and mapped.
+ * iopt_table_add_domain): the IOVA alignment rises to the domain's
+ * smallest page (above PAGE_SIZE: EINVAL; a misaligned area:
+ * EADDRINUSE), what lies outside the aperture is reserved (an area or
+ * allowed range there: EADDRINUSE), the IOAS's page-size choice applies,
+ * then every area is pinned and mapped.
  * @ioas: the IOAS.
  * @hwpt: a paging HWPT not yet in any IOAS.
  *
@@ -147,24 +152,32 @@ static uint64_t aperture_last(const struct iofd_hwpt *hwpt)
  */
 int iofd_ioas_add_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
 {
-	uint64_t last = aperture_last(hwpt);
+	struct iofd_domain *d = hwpt->dom;
+	uint64_t align = iofd_ioas_alignment(ioas);
 	struct iofd_hwpt **h;
 	int ret;
 
-	/* the IOVA alignment becomes 4 KiB: areas must already keep it */
-	if (!ioas->nhwpts && ioas->huge_pages &&
-	    iofd_ioas_misaligned_area(ioas))
+	if (min_page(d) > IOFD_PAGE_SIZE)
+		return -EINVAL;
+	/* a larger IOVA alignment: areas must already keep it */
+	if (min_page(d) > align && iofd_ioas_misaligned(ioas, min_page(d)))
 		return -EADDRINUSE;
 	h = realloc(ioas->hwpts, (ioas->nhwpts + 1) * sizeof(*h));
 	if (!h)
 		return -ENOMEM;
 	ioas->hwpts = h;
-	if (last != UINT64_MAX) {
-		ret = iofd_ioas_reserve(ioas, last + 1, UINT64_MAX, hwpt);
-		if (ret)
-			return ret;
+	if (d->aperture_start)
+		ret = iofd_ioas_reserve(ioas, 0, d->aperture_start - 1, hwpt);
+	else
+		ret = 0;
+	if (!ret && d->aperture_last != UINT64_MAX)
+		ret = iofd_ioas_reserve(ioas, d->aperture_last + 1, UINT64_MAX,
+					hwpt);
+	if (ret) {
+		iofd_ioas_unreserve(ioas, hwpt);
+		return ret;
 	}
-	vtd_domain_large_pages(hwpt->dom, ioas->huge_pages);
+	d->ops->large_pages(d, ioas->huge_pages);
 	ret = fill_domain(ioas, hwpt);
 	if (ret) {
 		iofd_ioas_unreserve(ioas, hwpt);

@@ -20,6 +20,7 @@
 #include "iommufd.h"
 #include "iopt.h"
 #include "model/physmem.h"
+#include "model/pt.h"
 #include "model/unit.h"
 
 /* The simulated kernel's PAGE_SIZE, and the largest automatic-IOVA
@@ -62,6 +63,7 @@ struct iofd_ioas {
 	unsigned int nresv;
 	struct iofd_hwpt **hwpts; /* paging HWPTs filled from this IOAS */
 	unsigned int nhwpts;
+	unsigned int naccess_pin; /* attached accesses that pin pages */
 };
 
 /*
@@ -80,22 +82,112 @@ struct iofd_pages {
 	uint64_t charged; /* pages */
 };
 
-/* A paging or nested HWPT: a domain of the unit's driver side. */
+/*
+ * The driver interface (the kernel's iommu_ops and iommu_domain_ops, cut
+ * down to what iommufd calls): each kind of device has a driver (VT-d in
+ * drv_vtd.c, the selftest mock in mock.c) that makes domains for it and
+ * puts its group in them. Code above this line never names a unit.
+ */
+struct iofd_device;
+struct iofd_domain;
+
+struct iofd_domain_ops {
+	/* map [iova, iova + len) to pa.. with DMA_ACC_* @prot */
+	int (*map)(struct iofd_domain *d, uint64_t iova, uint64_t pa,
+		   uint64_t len, unsigned int prot);
+	uint64_t (*unmap)(struct iofd_domain *d, uint64_t iova, uint64_t len);
+	void (*large_pages)(struct iofd_domain *d, bool on);
+	/* NULL when the domain cannot track dirty pages */
+	int64_t (*read_and_clear_dirty)(struct iofd_domain *d, uint64_t iova,
+					uint64_t len, bool no_clear,
+					pt_dirty_fn fn, void *ctx);
+	/* nested: the user's invalidation array; *done entries handled */
+	int (*invalidate_user)(struct iofd_domain *d, struct iofd_ctx *ictx,
+			       const struct iommu_hwpt_invalidate *c,
+			       uint32_t *done);
+	int (*iova_to_pa)(struct iofd_domain *d, uint64_t iova, uint64_t *pa);
+	void (*free)(struct iofd_domain *d);
+};
+
+/**
+ * struct iofd_domain - what every driver's domain starts with.
+ * @ops: its operations.
+ * @drv: the driver that made it: only its devices attach (else EINVAL).
+ * @pgsize_bitmap: page sizes it maps with.
+ * @aperture_start: first IOVA it translates.
+ * @aperture_last: last one.
+ * @nested: a user-managed first stage over a parent.
+ */
+struct iofd_domain {
+	const struct iofd_domain_ops *ops;
+	const struct iofd_dev_ops *drv;
+	uint64_t pgsize_bitmap;
+	uint64_t aperture_start, aperture_last;
+	bool nested;
+};
+
+/* IOMMU_GET_HW_INFO's answer from a driver. */
+struct iofd_hw_info {
+	uint32_t type;
+	uint32_t len;
+	uint8_t data[64];
+	uint64_t caps;
+	uint8_t max_pasid_log2;
+};
+
+struct iofd_dev_ops {
+	const char *name;
+	/* EOPNOTSUPP for flags it does not offer */
+	int (*alloc_paging)(struct iofd_device *idev, uint32_t flags,
+			    struct iofd_domain **out);
+	/* reads the user data of @c; parent is one of this driver's */
+	int (*alloc_nested)(struct iofd_device *idev,
+			    struct iofd_domain *parent,
+			    const struct iommu_hwpt_alloc *c,
+			    struct iofd_domain **out);
+	/* the group into @dom (from @old, or from blocked when NULL) */
+	int (*attach_group)(struct iofd_device *idev, struct iofd_domain *dom,
+			    struct iofd_domain *old);
+	void (*detach_group)(struct iofd_device *idev);
+	/* the device's reserved IOVA regions into @ioas, owner @idev */
+	int (*reserve)(struct iofd_device *idev, struct iofd_ioas *ioas);
+	/* @type: IOMMU_HW_INFO_TYPE_DEFAULT or the one asked for */
+	int (*hw_info)(struct iofd_device *idev, uint32_t type,
+		       struct iofd_hw_info *out);
+	/* the device is gone (its object freed) */
+	void (*release)(struct iofd_device *idev);
+};
+
+/* A paging or nested HWPT: a domain of a driver. */
 struct iofd_hwpt {
 	struct iofd_object obj;
 	struct iofd_ioas *ioas; /* paging: the IOAS it mirrors (a ref) */
 	struct iofd_hwpt *parent; /* nested: its paging parent (a ref) */
-	struct vtd_domain *dom;
+	struct iofd_domain *dom;
 	uint32_t flags; /* IOMMU_HWPT_ALLOC_* */
 	bool auto_domain; /* made by an attach to an IOAS */
 	bool dirty_tracking; /* SET_DIRTY_TRACKING enabled */
+};
+
+#define IOFD_GROUP_MAX 8
+
+/* One IOMMU group: DMA ownership and its domain (kernel iommufd_group). */
+struct iofd_hwgroup {
+	struct iofd_ctx *owner; /* the context that claimed DMA ownership */
+	struct iofd_device *members[IOFD_GROUP_MAX]; /* bound by @owner */
+	unsigned int nbound;
+	struct iofd_hwpt *hwpt; /* the domain every attached device shares */
+	unsigned int nattached;
 };
 
 /* A bound device object (the kernel's iommufd_device). */
 struct iofd_device {
 	struct iofd_object obj;
 	struct iofd_ctx *ictx;
-	unsigned int dev; /* index in the machine */
+	const struct iofd_dev_ops *ops;
+	struct iofd_hwgroup *group;
+	unsigned int dev; /* VT-d: index in the machine */
+	void *drv_data; /* the driver's own (mock: its device) */
 	struct iofd_hwpt *hwpt; /* attached (RID), a reference */
 };
 
@@ -104,14 +196,6 @@ struct iofd_hwdev {
 	uint16_t rid;
 	unsigned int group;
 	struct iofd_device *idev; /* bound, or NULL */
-};
-
-/* One IOMMU group: DMA ownership and its domain (kernel iommufd_group). */
-struct iofd_hwgroup {
-	struct iofd_ctx *owner; /* the context that claimed DMA ownership */
-	unsigned int nbound; /* its devices bound by @owner */
-	struct iofd_hwpt *hwpt; /* the domain every attached device shares */
-	unsigned int nattached;
 };
 
 struct iofd_sys {
@@ -152,6 +236,8 @@ struct iofd_ucmd {
 };
 
 int iofd_ucmd_respond(struct iofd_ucmd *ucmd, size_t cmd_len);
+int iofd_user_data(struct iofd_ctx *ictx, uint64_t uptr, uint32_t ulen,
+		   void *dst, size_t size, size_t min);
 int iofd_uread(struct iofd_ctx *ictx, uint64_t uptr, void *buf, size_t len);
 int iofd_uwrite(struct iofd_ctx *ictx, uint64_t uptr, const void *buf,
 		size_t len);
@@ -177,7 +263,7 @@ void iofd_ioas_destroy(struct iofd_ioas *ioas);
 struct iofd_ioas *iofd_get_ioas(struct iofd_ctx *ictx, uint32_t id);
 uint64_t iofd_ioas_alignment(const struct iofd_ioas *ioas);
 int iofd_ioas_disable_large_pages(struct iofd_ioas *ioas);
-bool iofd_ioas_misaligned_area(struct iofd_ioas *ioas);
+bool iofd_ioas_misaligned(struct iofd_ioas *ioas, uint64_t align);
 
 /* ioas_map.c */
 int iofd_ioas_map(struct iofd_ucmd *ucmd);
@@ -201,7 +287,7 @@ void iofd_pages_unpin(struct iofd_pages *pg);
 
 /* hwpt.c */
 int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd);
-int iofd_hwpt_paging_new(struct iofd_ctx *ictx, struct iofd_ioas *ioas,
+int iofd_hwpt_paging_new(struct iofd_device *idev, struct iofd_ioas *ioas,
 			 uint32_t flags, bool auto_domain,
 			 struct iofd_hwpt **out);
 void iofd_hwpt_destroy(struct iofd_hwpt *hwpt);
@@ -224,8 +310,17 @@ uint64_t iofd_ioas_usable_ranges(const struct iofd_ioas *ioas,
 				 struct iommu_iova_range *out, uint64_t cap);
 
 /* device.c */
+int iofd_device_bind(struct iofd_ctx *ictx, const struct iofd_dev_ops *ops,
+		     struct iofd_hwgroup *grp, struct iofd_device **out);
+void iofd_device_unbind(struct iofd_device *idev);
+int iofd_device_change_pt(struct iofd_device *idev, uint32_t *pt_id,
+			  bool replace);
+void iofd_device_detach(struct iofd_device *idev);
 void iofd_device_destroy(struct iofd_device *idev);
 void iofd_unbind_all(struct iofd_ctx *ictx);
+
+/* drv_vtd.c */
+extern const struct iofd_dev_ops iofd_vtd_dev_ops;
 
 /* vfio_compat.c */
 int iofd_vfio_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg);

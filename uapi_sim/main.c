@@ -178,6 +178,27 @@ static int copy_struct(struct iofd_ctx *ictx, void *dst, size_t ksize,
 }
 
 /**
+ * iofd_user_data() - a driver's user struct, as the kernel's
+ * iommu_copy_struct_from_user: shorter than @min EINVAL, longer than
+ * @size with a non-zero tail E2BIG, shorter ones zero-extended.
+ * @ictx: the context.
+ * @uptr: the user's pointer.
+ * @ulen: the user's length.
+ * @dst: the struct.
+ * @size: its size.
+ * @min: the end of its last mandatory field.
+ *
+ * Return: 0, -EINVAL, -E2BIG or -EFAULT.
+ */
+int iofd_user_data(struct iofd_ctx *ictx, uint64_t uptr, uint32_t ulen,
+		   void *dst, size_t size, size_t min)
+{
+	if (ulen < min)
+		return -EINVAL;
+	return copy_struct(ictx, dst, size, uptr, ulen);
+}
+
+/**
  * iommufd_sim_ioctl() - one ioctl on a context.
  * @ictx: the context.
  * @cmd: the ioctl number.

@@ -158,8 +158,7 @@ static int unmap_dma(struct iofd_ctx *ictx, uint64_t arg)
 
 /*
  * The page sizes (kernel iommufd_get_pagesizes): the AND of the attached
- * domains' sizes (VT-d: 4 KiB, and 2 MiB / 1 GiB where CAP.SSLPS or
- * FS1GP offers them) with anything below PAGE_SIZE folded into PAGE_SIZE,
+ * domains' page sizes with anything below PAGE_SIZE folded into PAGE_SIZE,
  * at least the IOAS alignment. With no domain: every size from PAGE_SIZE.
  */
 static uint64_t page_sizes(struct iofd_ioas *ioas)
@@ -167,12 +166,10 @@ static uint64_t page_sizes(struct iofd_ioas *ioas)
 	uint64_t sizes = ~(IOFD_PAGE_SIZE - 1),
 		 align = iofd_ioas_alignment(ioas);
 
-	for (unsigned int i = 0; i < ioas->nhwpts; i++) {
-		unsigned int lv = ioas->hwpts[i]->dom->leaf_levels;
-
-		sizes &= IOFD_PAGE_SIZE | (lv & 2 ? 1ULL << 21 : 0) |
-			 (lv & 4 ? 1ULL << 30 : 0);
-	}
+	for (unsigned int i = 0; i < ioas->nhwpts; i++)
+		sizes &= ioas->hwpts[i]->dom->pgsize_bitmap;
+	if (sizes & (IOFD_PAGE_SIZE - 1)) /* vfio_update_pgsize_bitmap */
+		sizes = (sizes & ~(IOFD_PAGE_SIZE - 1)) | IOFD_PAGE_SIZE;
 	return sizes > align ? sizes : align;
 }
 
