@@ -54,11 +54,18 @@ static void dom_large_pages(struct iofd_domain *d, bool on)
 	vtd_domain_large_pages(vdom(d), on);
 }
 
+static void ignore_dirty(void *ctx, uint64_t iova, uint64_t len)
+{
+	(void)ctx;
+	(void)iova;
+	(void)len;
+}
+
 static int64_t dom_dirty(struct iofd_domain *d, uint64_t iova, uint64_t len,
 			 bool no_clear, pt_dirty_fn fn, void *ctx)
 {
-	return vtd_domain_read_and_clear_dirty(vdom(d), iova, len, no_clear, fn,
-					       ctx);
+	return vtd_domain_read_and_clear_dirty(vdom(d), iova, len, no_clear,
+					       fn ? fn : ignore_dirty, ctx);
 }
 
 static int dom_iova_to_pa(struct iofd_domain *d, uint64_t iova, uint64_t *pa)

@@ -302,13 +302,6 @@ static struct iofd_hwpt *get_paging(struct iofd_ctx *ictx, uint32_t id)
 						   IOFD_OBJ_HWPT_PAGING);
 }
 
-static void ignore_dirty(void *ctx, uint64_t iova, uint64_t len)
-{
-	(void)ctx;
-	(void)iova;
-	(void)len;
-}
-
 /* Clear what the hardware marked, reporting nothing (enabling starts
  * from a clean state, kernel iopt_clear_dirty_data). */
 static void clear_dirty(struct iofd_hwpt *hwpt)
@@ -318,8 +311,8 @@ static void clear_dirty(struct iofd_hwpt *hwpt)
 
 	if (!len) /* an aperture of all 2^64 bytes: no unit has one */
 		len = UINT64_MAX & ~0xfffULL;
-	d->ops->read_and_clear_dirty(d, d->aperture_start, len, false,
-				     ignore_dirty, NULL);
+	d->ops->read_and_clear_dirty(d, d->aperture_start, len, false, NULL,
+				     NULL);
 }
 
 /**
@@ -348,43 +341,62 @@ int iofd_hwpt_set_dirty_tracking(struct iofd_ucmd *ucmd)
 		ret = -EOPNOTSUPP;
 	else if (on && !hwpt->dirty_tracking)
 		clear_dirty(hwpt);
+	if (!ret && hwpt->dom->ops->set_dirty_tracking)
+		ret = hwpt->dom->ops->set_dirty_tracking(hwpt->dom, on);
 	if (!ret)
 		hwpt->dirty_tracking = on;
 	iofd_put_object(&hwpt->obj);
 	return ret;
 }
 
+/*
+ * The bitmap is gathered a window of DIRTY_WINDOW bits at a time, so
+ * memory stays bounded whatever the range. A window spans a multiple of
+ * 1 MiB (whole bits of page_size) and both drivers report pages from the
+ * window's start in steps of their page size (VT-d clips to the range),
+ * so no reported page straddles two windows.
+ */
+#define DIRTY_WINDOW (1ULL << 20)
+
 struct dirty_walk {
-	uint64_t iova, page_size, nbits;
+	uint64_t iova, page_size, nbits; /* this window */
 	uint64_t *bits;
 };
 
-static void mark_dirty(void *ctx, uint64_t iova, uint64_t len)
+static void mark_bits(struct dirty_walk *w, uint64_t iova, uint64_t last)
 {
-	struct dirty_walk *w = ctx;
-	uint64_t first = (iova - w->iova) / w->page_size;
-	uint64_t last = (iova + len - 1 - w->iova) / w->page_size;
+	uint64_t wlast = w->iova + (w->nbits * w->page_size - 1);
+	uint64_t first, end;
 
-	for (uint64_t b = first; b <= last && b < w->nbits; b++)
+	if (last < w->iova || iova > wlast)
+		return;
+	first = (iova < w->iova ? 0 : iova - w->iova) / w->page_size;
+	end = ((last > wlast ? wlast : last) - w->iova) / w->page_size;
+	for (uint64_t b = first; b <= end; b++)
 		w->bits[b / 64] |= 1ULL << (b % 64);
 }
 
-/* OR the bits into the user's bitmap (the kernel sets bits, never
- * clears them: the caller zeroes the bitmap). */
-static int merge_bitmap(struct iofd_ctx *ictx, uint64_t uptr,
+static void mark_dirty(void *ctx, uint64_t iova, uint64_t len)
+{
+	mark_bits(ctx, iova, iova + len - 1);
+}
+
+/* OR the window's bits into the user's bitmap from bit @base (the kernel
+ * sets bits, never clears them: the caller zeroes the bitmap). */
+static int merge_bitmap(struct iofd_ctx *ictx, uint64_t uptr, uint64_t base,
 			const struct dirty_walk *w)
 {
 	uint64_t words = (w->nbits + 63) / 64;
 
 	for (uint64_t i = 0; i < words; i++) {
-		uint64_t v;
+		uint64_t v, at = uptr + base / 8 + i * 8;
 
 		if (!w->bits[i])
 			continue;
-		if (iofd_uread(ictx, uptr + i * 8, &v, 8))
+		if (iofd_uread(ictx, at, &v, 8))
 			return -EFAULT;
 		v |= w->bits[i];
-		if (iofd_uwrite(ictx, uptr + i * 8, &v, 8))
+		if (iofd_uwrite(ictx, at, &v, 8))
 			return -EFAULT;
 	}
 	return 0;
@@ -393,22 +405,39 @@ static int merge_bitmap(struct iofd_ctx *ictx, uint64_t uptr,
 static int read_dirty(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt,
 		      const struct iommu_hwpt_get_dirty_bitmap *c)
 {
-	struct dirty_walk w = { c->iova, c->page_size, c->length / c->page_size,
-				NULL };
-	int64_t n;
-	int ret;
+	struct iofd_domain *d = hwpt->dom;
+	struct dirty_walk w = { .page_size = c->page_size };
+	uint64_t total = c->length / c->page_size;
+	int ret = 0;
 
 	if (!(hwpt->flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) ||
-	    !hwpt->dom->ops->read_and_clear_dirty)
+	    !d->ops->read_and_clear_dirty)
 		return -EOPNOTSUPP;
-	w.bits = calloc((w.nbits + 63) / 64, sizeof(*w.bits));
+	w.bits = malloc(DIRTY_WINDOW / 8);
 	if (!w.bits)
 		return -ENOMEM;
-	n = hwpt->dom->ops->read_and_clear_dirty(
-		hwpt->dom, c->iova, c->length,
-		c->flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, mark_dirty,
-		&w);
-	ret = n < 0 ? (int)n : merge_bitmap(ictx, c->data, &w);
+	for (uint64_t base = 0; !ret && base < total; base += DIRTY_WINDOW) {
+		int64_t n;
+
+		w.nbits = total - base < DIRTY_WINDOW ? total - base :
+							DIRTY_WINDOW;
+		w.iova = c->iova + base * c->page_size;
+		memset(w.bits, 0, (w.nbits + 63) / 64 * 8);
+		/* the kernel pins each chunk of the user's bitmap first:
+		 * a bitmap that is not there is EFAULT before any walk */
+		if (iofd_uread(ictx, c->data + base / 8, w.bits, 1) ||
+		    iofd_uread(ictx, c->data + (base + w.nbits - 1) / 8, w.bits,
+			       1)) {
+			ret = -EFAULT;
+			break;
+		}
+		w.bits[0] = 0;
+		n = d->ops->read_and_clear_dirty(
+			d, w.iova, w.nbits * c->page_size,
+			c->flags & IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+			mark_dirty, &w);
+		ret = n < 0 ? (int)n : merge_bitmap(ictx, c->data, base, &w);
+	}
 	free(w.bits);
 	return ret;
 }

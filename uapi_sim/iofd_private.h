@@ -36,6 +36,8 @@ enum iofd_obj_type {
 	IOFD_OBJ_HWPT_PAGING,
 	IOFD_OBJ_HWPT_NESTED,
 	IOFD_OBJ_IOAS,
+	IOFD_OBJ_ACCESS,
+	IOFD_OBJ_SELFTEST,
 };
 
 struct iofd_object {
@@ -64,6 +66,7 @@ struct iofd_ioas {
 	struct iofd_hwpt **hwpts; /* paging HWPTs filled from this IOAS */
 	unsigned int nhwpts;
 	unsigned int naccess_pin; /* attached accesses that pin pages */
+	struct iofd_access *accesses; /* attached, a list */
 };
 
 /*
@@ -71,8 +74,9 @@ struct iofd_ioas {
  * address in the machine's window tree (the area tree's code, reused).
  */
 struct iofd_pages {
-	struct iopt_area node;
-	uint64_t uva_base; /* user address of the window piece's first byte */
+	struct iopt_area node; /* in the window tree while pinned */
+	uint64_t uva_base; /* user address of the first page */
+	uint64_t span; /* bytes of whole pages from uva_base */
 	struct iofd_ctx *ictx;
 	unsigned int refs; /* areas made from it */
 	unsigned int pin_users; /* of those, areas in domains */
@@ -97,10 +101,13 @@ struct iofd_domain_ops {
 		   uint64_t len, unsigned int prot);
 	uint64_t (*unmap)(struct iofd_domain *d, uint64_t iova, uint64_t len);
 	void (*large_pages)(struct iofd_domain *d, bool on);
-	/* NULL when the domain cannot track dirty pages */
+	/* NULL when the domain cannot track dirty pages; @fn NULL clears
+	 * without reporting */
 	int64_t (*read_and_clear_dirty)(struct iofd_domain *d, uint64_t iova,
 					uint64_t len, bool no_clear,
 					pt_dirty_fn fn, void *ctx);
+	/* optional: told when tracking turns on or off */
+	int (*set_dirty_tracking)(struct iofd_domain *d, bool on);
 	/* nested: the user's invalidation array; *done entries handled */
 	int (*invalidate_user)(struct iofd_domain *d, struct iofd_ctx *ictx,
 			       const struct iommu_hwpt_invalidate *c,
@@ -189,6 +196,33 @@ struct iofd_device {
 	unsigned int dev; /* VT-d: index in the machine */
 	void *drv_data; /* the driver's own (mock: its device) */
 	struct iofd_hwpt *hwpt; /* attached (RID), a reference */
+};
+
+/* A selftest mock device (mock.c): alone in its group. */
+struct iofd_mock_dev {
+	uint32_t flags; /* MOCK_FLAGS_DEVICE_* */
+	struct iofd_hwgroup group;
+	struct iofd_device *idev; /* bound, or NULL */
+	struct iofd_domain *domain; /* attached (RID) */
+	uint32_t cache[4]; /* MOCK_DEV_CACHE_NUM entries */
+};
+
+/* The selftest object owning a mock device (IOMMU_TEST_OP_MOCK_DOMAIN). */
+struct iofd_stdev {
+	struct iofd_object obj;
+	struct iofd_mock_dev *md;
+};
+
+/* An access (kernel iommufd_access): in-"kernel" use of an IOAS. */
+struct iofd_access_item;
+struct iofd_access {
+	struct iofd_object obj;
+	struct iofd_ctx *ictx;
+	struct iofd_ioas *ioas; /* attached, a reference; NULL when none */
+	bool needs_pin;
+	struct iofd_access_item *items; /* pinned ranges (selftest items) */
+	uint32_t next_id;
+	struct iofd_access *next_in_ioas;
 };
 
 /* One PCI device of the machine. */
@@ -321,6 +355,35 @@ void iofd_unbind_all(struct iofd_ctx *ictx);
 
 /* drv_vtd.c */
 extern const struct iofd_dev_ops iofd_vtd_dev_ops;
+
+/* mock.c */
+extern const struct iofd_dev_ops iofd_mock_dev_ops;
+bool iofd_mock_is_paging(const struct iofd_domain *d);
+bool iofd_mock_is_nested(const struct iofd_domain *d);
+int64_t iofd_mock_set_dirty(struct iofd_domain *d, uint64_t iova,
+			    uint64_t page_size, const uint64_t *bits,
+			    uint64_t nbits);
+uint32_t iofd_mock_iotlb(const struct iofd_domain *d, unsigned int i);
+
+/* test_cmd.c */
+int iofd_test_cmd(struct iofd_ucmd *ucmd);
+void iofd_stdev_destroy(struct iofd_stdev *st);
+
+/* access.c */
+int iofd_access_create(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
+		       struct iofd_access **out);
+void iofd_access_destroy(struct iofd_access *ac);
+void iofd_access_free(struct iofd_access *ac);
+struct iofd_access *iofd_access_get(struct iofd_ctx *ictx, uint32_t fd);
+int iofd_access_pin(struct iofd_access *ac, uint64_t iova, uint64_t length,
+		    bool write, uint64_t uptr, uint32_t *item_id);
+int iofd_access_unpin_item(struct iofd_access *ac, uint32_t item_id);
+int iofd_access_rw(struct iofd_access *ac, uint64_t iova, void *buf,
+		   uint64_t length, bool write);
+int iofd_access_replace(struct iofd_access *ac, uint32_t ioas_id);
+void iofd_access_unmap(struct iofd_ioas *ioas, uint64_t iova, uint64_t last);
+void iofd_close_accesses(struct iofd_ctx *ictx);
+bool iofd_same_mm(const struct iofd_ctx *a, const struct iofd_ctx *b);
 
 /* vfio_compat.c */
 int iofd_vfio_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg);

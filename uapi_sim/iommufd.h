@@ -104,6 +104,8 @@ int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
 		       uint32_t *pt_id);
 int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid);
 
+int iommufd_sim_access_close(struct iofd_ctx *ictx, uint32_t access);
+
 /** struct iofd_pin_stats - pinned pages charged, per account. */
 struct iofd_pin_stats {
 	uint64_t user_pages; /* the context's user (RLIMIT_MODE 0) */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "iofd_private.h"
+#include "iommufd_test_uapi.h"
 
 union iofd_ucmd_buffer {
 	struct iommu_destroy destroy;
@@ -44,6 +45,7 @@ union iofd_ucmd_buffer {
 	struct iommu_hwpt_set_dirty_tracking set_dirty;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_hwpt_invalidate invalidate;
+	struct iommu_test_cmd test;
 };
 
 struct iofd_ioctl_op {
@@ -63,7 +65,7 @@ struct iofd_ioctl_op {
 	}
 
 #define IOFD_TABLE_BASE IOMMUFD_CMD_BASE
-#define IOFD_TABLE_END (IOMMUFD_CMD_HW_QUEUE_ALLOC + 1)
+#define IOFD_TABLE_END ((IOMMU_TEST_CMD & 0xff) + 1)
 
 static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 	IOCTL_OP(IOMMU_DESTROY, iofd_destroy_ioctl, struct iommu_destroy, id),
@@ -93,6 +95,7 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 		 struct iommu_hwpt_get_dirty_bitmap, data),
 	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iofd_hwpt_invalidate,
 		 struct iommu_hwpt_invalidate, __reserved),
+	IOCTL_OP(IOMMU_TEST_CMD, iofd_test_cmd, struct iommu_test_cmd, last),
 };
 
 /* ---- the caller's memory ------------------------------------------------ */
@@ -345,9 +348,9 @@ int iommufd_sim_open(const struct iofd_uaccess *ua, struct iofd_ctx **out)
 }
 
 /**
- * iommufd_sim_close() - unbind the context's devices (as closing their
- * VFIO files first would), destroy every object (leaves first) and the
- * context, as the kernel's release does.
+ * iommufd_sim_close() - close the context's accesses and unbind its
+ * devices (as closing their files first would), destroy every object
+ * (leaves first) and the context, as the kernel's release does.
  * @ictx: the context (NULL is fine).
  */
 void iommufd_sim_close(struct iofd_ctx *ictx)
@@ -357,6 +360,7 @@ void iommufd_sim_close(struct iofd_ctx *ictx)
 	if (!ictx)
 		return;
 	sys = ictx->sys;
+	iofd_close_accesses(ictx);
 	iofd_unbind_all(ictx);
 	iofd_destroy_all(ictx);
 	free(ictx->objs);
@@ -387,4 +391,33 @@ void iommufd_sim_pin_stats(struct iofd_ctx *ictx, struct iofd_pin_stats *st)
 struct iofd_sys *iommufd_sim_sys(struct iofd_ctx *ictx)
 {
 	return ictx->sys;
+}
+
+/**
+ * iofd_same_mm() - whether two contexts' clients share one address
+ * space: the same uaccess methods on the same handle (this process for
+ * the default; one client process for the transport).
+ */
+bool iofd_same_mm(const struct iofd_ctx *a, const struct iofd_ctx *b)
+{
+	return a->ua.read == b->ua.read && a->ua.ctx == b->ua.ctx;
+}
+
+/**
+ * iommufd_sim_access_close() - what closing a selftest access fd does
+ * (IOMMU_TEST_OP_CREATE_ACCESS returns the handle in out_access_fd).
+ * @ictx: the context.
+ * @access: the handle.
+ *
+ * Return: 0, or -EBADF for no such access.
+ */
+int iommufd_sim_access_close(struct iofd_ctx *ictx, uint32_t access)
+{
+	struct iofd_access *ac = iofd_access_get(ictx, access);
+
+	if (!ac)
+		return -EBADF;
+	iofd_put_object(&ac->obj);
+	iofd_access_destroy(ac);
+	return 0;
 }

@@ -91,6 +91,12 @@ void iofd_object_free(struct iofd_object *obj)
 	case IOFD_OBJ_DEVICE:
 		iofd_device_destroy((struct iofd_device *)obj);
 		break;
+	case IOFD_OBJ_ACCESS:
+		iofd_access_free((struct iofd_access *)obj);
+		break;
+	case IOFD_OBJ_SELFTEST:
+		iofd_stdev_destroy((struct iofd_stdev *)obj);
+		break;
 	default:
 		free(obj);
 		break;

@@ -5,21 +5,22 @@
  * range, shared by every area made from it (COPY, VFIO's cut), and the
  * pinned window of physical memory through which DMA reaches it.
  *
- * Each pages object owns a piece of the window, placed so that its
+ * Pinning (iofd_pages_pin) happens when an area enters a domain or an
+ * access pins it: the kernel pins only then. The first pin of an object
+ * checks the user range (uaccess pin op: EFAULT), charges its pages to
+ * the context's RLIMIT_MODE account (the user's, shared by every context
+ * of one uid, or the context's own; ENOMEM beyond memlock_limit; a limit
+ * of UINT64_MAX, CAP_IPC_LOCK, counts but never refuses) and gives it a
+ * piece of the window. One of 2 MiB or more is placed so that its
  * physical address and its user address agree modulo 2 MiB (as memory
  * backed by transparent huge pages would), which lets a domain use large
- * pages where the IOVA agrees too. The window is one physmem region whose
- * accesses land here: the object covering the address, if it is pinned,
- * forwards them to the client's memory through the context's uaccess.
- * Anything else in the window is a bus error, so DMA through a stale
- * translation after an unmap cannot reach the client's memory.
+ * pages where the IOVA agrees too.
  *
- * Pinning (iofd_pages_pin) happens when an area enters a domain: the
- * kernel pins only then. The first pin of an object checks the user
- * range (uaccess pin op: EFAULT) and charges its pages to the context's
- * RLIMIT_MODE account: the user's (shared by every context of one uid)
- * or the context's own; ENOMEM beyond memlock_limit. A client whose
- * limit is UINT64_MAX (CAP_IPC_LOCK) is counted but never refused.
+ * The window is one physmem region whose accesses land here: the pinned
+ * object covering the address forwards them to the client's memory
+ * through the context's uaccess. Anything else in the window, including
+ * the place of an object unpinned since, is a bus error, so DMA through a
+ * stale translation cannot reach the client's memory.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -43,7 +44,7 @@ static int window_access(struct iofd_sys *sys, uint64_t off, void *buf,
 		size_t chunk;
 		int ret;
 
-		if (!n || n->iova > pa || !pg->pin_users)
+		if (!n || n->iova > pa) /* only pinned objects are here */
 			return -EFAULT;
 		chunk = n->last - pa + 1 < len ? n->last - pa + 1 : len;
 		ua = &pg->ictx->ua;
@@ -83,39 +84,56 @@ int iofd_pages_window_init(struct iofd_sys *sys)
 
 /**
  * iofd_pages_get() - a pages object for [uva, uva + length) of @ictx's
- * client, with its place in the window.
+ * client; it gets its place in the window when first pinned.
  * @ictx: the context whose client owns the memory.
  * @uva: first byte.
  * @length: bytes (> 0, no overflow: the caller checked).
  * @writable: whether any area may let devices write it.
  * @out: the object, one reference.
  *
- * Return: 0, -ENOSPC (window full) or -ENOMEM.
+ * Return: 0 or -ENOMEM.
  */
 int iofd_pages_get(struct iofd_ctx *ictx, uint64_t uva, uint64_t length,
 		   bool writable, struct iofd_pages **out)
 {
-	struct iofd_sys *sys = ictx->sys;
 	uint64_t base = uva & ~(IOFD_PAGE_SIZE - 1);
-	uint64_t span = ((uva + length - 1) | (IOFD_PAGE_SIZE - 1)) - base + 1;
-	struct iofd_pages *pg;
-	uint64_t pa;
+	struct iofd_pages *pg = calloc(1, sizeof(*pg));
 
-	if (iopt_find_hole(&sys->pa_tree, WINDOW_BASE,
-			   WINDOW_BASE + WINDOW_SIZE - 1, span, IOFD_THP_SIZE,
-			   base & (IOFD_THP_SIZE - 1), &pa))
-		return -ENOSPC;
-	pg = calloc(1, sizeof(*pg));
 	if (!pg)
 		return -ENOMEM;
-	pg->node.iova = pa;
-	pg->node.last = pa + span - 1;
 	pg->uva_base = base;
+	pg->span = ((uva + length - 1) | (IOFD_PAGE_SIZE - 1)) - base + 1;
 	pg->writable = writable;
 	pg->ictx = ictx;
 	pg->refs = 1;
-	iopt_insert(&sys->pa_tree, &pg->node);
 	*out = pg;
+	return 0;
+}
+
+/* A place in the window for a pinned object: one of 2 MiB or more keeps
+ * its user address's offset modulo 2 MiB. */
+static int place(struct iofd_pages *pg)
+{
+	struct iofd_sys *sys = pg->ictx->sys;
+	uint64_t align = pg->span >= IOFD_THP_SIZE ? IOFD_THP_SIZE :
+						     IOFD_PAGE_SIZE;
+	uint64_t off = pg->uva_base & (align - 1), pa;
+
+	/*
+	 * Any hole of span + align - 4 KiB holds the piece at the right
+	 * offset, so the search asks for that with no alignment: the tree's
+	 * largest-hole summaries then find one in O(log n). (Asking for the
+	 * alignment itself can scan every hole that is long enough but
+	 * misaligned; the lowest address does not matter here.)
+	 */
+	if (iopt_find_hole(
+		    &sys->pa_tree, WINDOW_BASE, WINDOW_BASE + WINDOW_SIZE - 1,
+		    pg->span + align - IOFD_PAGE_SIZE, IOFD_PAGE_SIZE, 0, &pa))
+		return -ENOSPC;
+	pa += (off - pa) & (align - 1);
+	pg->node.iova = pa;
+	pg->node.last = pa + pg->span - 1;
+	iopt_insert(&sys->pa_tree, &pg->node);
 	return 0;
 }
 
@@ -124,11 +142,11 @@ void iofd_pages_put(struct iofd_pages *pg)
 {
 	if (--pg->refs)
 		return;
-	iopt_remove(&pg->ictx->sys->pa_tree, &pg->node);
-	free(pg);
+	free(pg); /* unpinned, so out of the window */
 }
 
-/** iofd_pages_pa() - the physical address of user address @uva. */
+/** iofd_pages_pa() - the physical address of user address @uva (the
+ * object is pinned). */
 uint64_t iofd_pages_pa(const struct iofd_pages *pg, uint64_t uva)
 {
 	return pg->node.iova + (uva - pg->uva_base);
@@ -176,37 +194,51 @@ static int charge(struct iofd_pages *pg, uint64_t npages)
 	return 0;
 }
 
+static void uncharge(struct iofd_pages *pg)
+{
+	/* the account exists: charge() found or made it */
+	*account(pg->ictx, pg->per_process, pg->uid) -= pg->charged;
+	pg->charged = 0;
+}
+
 /**
- * iofd_pages_pin() - one more area of @pg is in a domain; the first pins.
+ * iofd_pages_pin() - one more holder (an area in domains, an access
+ * item) of @pg; the first pins: checks the memory, charges it, places it
+ * in the window.
  * @pg: the pages.
  *
- * Return: 0, -EFAULT (the user range is not mapped memory) or -ENOMEM
- * (over RLIMIT_MEMLOCK).
+ * Return: 0, -EFAULT (the user range is not mapped memory), -ENOMEM
+ * (over RLIMIT_MEMLOCK) or -ENOSPC (window full).
  */
 int iofd_pages_pin(struct iofd_pages *pg)
 {
 	struct iofd_uaccess *ua = &pg->ictx->ua;
-	uint64_t span = pg->node.last - pg->node.iova + 1;
 	int ret;
 
 	if (pg->pin_users) {
 		pg->pin_users++;
 		return 0;
 	}
-	if (ua->pin && ua->pin(ua->ctx, pg->uva_base, span, pg->writable))
+	if (ua->pin && ua->pin(ua->ctx, pg->uva_base, pg->span, pg->writable))
 		return -EFAULT;
-	ret = charge(pg, span / IOFD_PAGE_SIZE);
-	if (!ret)
-		pg->pin_users = 1;
-	return ret;
+	ret = charge(pg, pg->span / IOFD_PAGE_SIZE);
+	if (ret)
+		return ret;
+	ret = place(pg);
+	if (ret) {
+		uncharge(pg);
+		return ret;
+	}
+	pg->pin_users = 1;
+	return 0;
 }
 
-/** iofd_pages_unpin() - undo one iofd_pages_pin(); the last uncharges. */
+/** iofd_pages_unpin() - undo one iofd_pages_pin(); the last uncharges
+ * and gives the window back (DMA there is a bus error from now on). */
 void iofd_pages_unpin(struct iofd_pages *pg)
 {
 	if (--pg->pin_users)
 		return;
-	/* the account exists: charge() found or made it */
-	*account(pg->ictx, pg->per_process, pg->uid) -= pg->charged;
-	pg->charged = 0;
+	uncharge(pg);
+	iopt_remove(&pg->ictx->sys->pa_tree, &pg->node);
 }

@@ -6,11 +6,15 @@
  * bad address (EFAULT), so wild pointers in the structs are tested
  * without touching the fuzzer's own memory.
  *
- * Record: nr (1 byte, folded into 0x60-0xa3: the VFIO compatibility
- * commands and iommufd's table), size (1 byte), 48 bytes that become the
- * struct at the arena's start (the size word overwritten), and the rest
- * of the arena keeps what earlier records left there. The integer-argument
- * VFIO commands (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg.
+ * Record: nr (1 byte, folded into 0x60-0xa7), size (1 byte), 48 bytes
+ * that become the struct at the arena's start (the size word
+ * overwritten); the rest of the arena keeps what earlier records left
+ * there. 0x60-0xa3 are ioctls (the VFIO compatibility commands, iommufd's
+ * table, IOMMU_TEST_CMD at 0xa0); the integer-argument VFIO commands
+ * (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg. 0xa4-0xa7 are
+ * what the device side does, with arguments from the struct bytes: bind
+ * or unbind a machine device, attach (or replace), detach or close an
+ * access, and a device's DMA (through the VT-d unit into the arena).
  * Checked: every result is 0, 1 (an extension's answer) or one of the
  * errnos iommufd uses.
  */
@@ -50,13 +54,26 @@ static int arena_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
 	return 0;
 }
 
+/* Only the arena is memory: pinning anything else is EFAULT, as pinning
+ * unmapped memory is (this also keeps maps into domains small). */
+static int arena_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
+{
+	(void)ctx;
+	(void)write;
+	if (uptr < ARENA_BASE || uptr - ARENA_BASE > ARENA_SIZE ||
+	    len > ARENA_SIZE - (uptr - ARENA_BASE))
+		return -EFAULT;
+	return 0;
+}
+
 static bool known_errno(int ret)
 {
 	static const int ok[] = { 0,	       1,	    -ENOTTY, -EFAULT,
 				  -EINVAL,     -E2BIG,	    -ENOENT, -EBUSY,
 				  -EOPNOTSUPP, -ENOMEM,	    -ENODEV, -EMSGSIZE,
 				  -ENOSPC,     -EADDRINUSE, -EEXIST, -EOVERFLOW,
-				  -EPERM };
+				  -EPERM,      -EBADFD,	    -EBADE,  -EIO,
+				  -EBADF };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (ret == ok[i])
@@ -64,10 +81,43 @@ static bool known_errno(int ret)
 	return false;
 }
 
+static uint32_t arena_u32(unsigned int i)
+{
+	uint32_t v;
+
+	memcpy(&v, arena + 4 * i, sizeof(v));
+	return v;
+}
+
+/* The device side: 0xa4 bind/unbind, 0xa5 attach, 0xa6 detach or close
+ * an access, 0xa7 DMA of up to 64 bytes. */
+static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
+{
+	uint32_t id = arena_u32(1), pt = arena_u32(2);
+	uint64_t iova = (uint64_t)arena_u32(3) << 32 | arena_u32(2);
+	uint8_t buf[64];
+
+	switch (nr) {
+	case 0xa4:
+		return arg & 1 ? iommufd_sim_unbind(ctx, id) :
+				 iommufd_sim_bind(ctx, (arg >> 1) % 5, &id);
+	case 0xa5:
+		return iommufd_sim_attach(ctx, id, arg & 1, &pt);
+	case 0xa6:
+		return arg & 1 ? iommufd_sim_detach(ctx, id, 0) :
+				 iommufd_sim_access_close(ctx, id);
+	default:
+		memcpy(buf, arena + 16, sizeof(buf));
+		return iofd_sys_dma(iommufd_sim_sys(ctx), (arg >> 1) % 5, 0,
+				    iova, buf, (arg >> 2) % 64, arg & 1, NULL);
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct iofd_uaccess ua = { .read = arena_read,
 				   .write = arena_write,
+				   .pin = arena_pin,
 				   .memlock_limit = UINT64_MAX };
 	struct iofd_ctx *ctx;
 
@@ -75,7 +125,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (iommufd_sim_open(&ua, &ctx))
 		return 0;
 	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
-		unsigned int nr = 0x60 + data[i] % 0x44;
+		unsigned int nr = 0x60 + data[i] % 0x48;
 		uint64_t arg = ARENA_BASE;
 		uint32_t usize = data[i + 1];
 		int ret;
@@ -85,7 +135,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nr == 0x65 ||
 		    nr == 0x66) /* VFIO_CHECK_EXTENSION, SET_IOMMU */
 			arg = usize;
-		ret = iommufd_sim_ioctl(ctx, (';' << 8) | nr, arg);
+		if (nr >= 0xa4)
+			ret = device_op(ctx, nr, usize);
+		else
+			ret = iommufd_sim_ioctl(ctx, (';' << 8) | nr, arg);
 		if (!known_errno(ret))
 			abort();
 	}

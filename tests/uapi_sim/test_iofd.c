@@ -37,7 +37,8 @@ START_TEST(test_dispatch_numbers)
 	ck_assert_int_eq(io(0x3b95, &d), -ENOTTY);
 	ck_assert_int_eq(io(0x3b7f, &d), -ENOTTY);
 	ck_assert_int_eq(io(0x3b9f, &d), -ENOTTY);
-	ck_assert_int_eq(io(0x3ba0, &d), -ENOTTY); /* IOMMU_TEST_CMD: not yet */
+	ck_assert_int_eq(io(0x3ba0, &d), -EINVAL); /* IOMMU_TEST_CMD: min 68 */
+	ck_assert_int_eq(io(0x3ba1, &d), -ENOTTY); /* past the table: VFIO */
 	/* _IOR(';', 0x80, u32) is not IOMMU_DESTROY */
 	ck_assert_int_eq(io(0x80043b80, &d), -ENOTTY);
 	ck_assert_int_eq(io(IOMMU_DESTROY, NULL), -EFAULT);
@@ -65,12 +66,13 @@ static const struct len_case {
 	{ IOMMU_HWPT_SET_DIRTY_TRACKING, 16, 16 },
 	{ IOMMU_HWPT_GET_DIRTY_BITMAP, 48, 48 },
 	{ IOMMU_HWPT_INVALIDATE, 32, 32 },
+	{ 0x3ba0 /* IOMMU_TEST_CMD */, 72, 68 },
 };
 
 START_TEST(test_cmd_length)
 {
 	const struct len_case *c = &len_cases[_i];
-	uint8_t buf[64], buf2[64];
+	uint8_t buf[80], buf2[80];
 	int a, b;
 
 	memset(buf, 0, sizeof(buf));
@@ -314,7 +316,6 @@ static int unmap(uint32_t ioas, uint64_t iova, uint64_t len, uint64_t *done)
 	return ret;
 }
 
-#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 #define FIXED IOMMU_IOAS_MAP_FIXED_IOVA
 
 /* ioas.c iommufd_ioas_map: the order of checks; no memory is touched

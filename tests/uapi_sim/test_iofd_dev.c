@@ -16,10 +16,8 @@
 #include "uapi_sim/iommufd.h"
 #include "uapi_sim/iommufd_uapi.h"
 
-#define PAGE 4096ULL
 #define MSI_START 0xfee00000ULL
 #define MSI_LAST 0xfeefffffULL
-#define RW (IOMMU_IOAS_MAP_READABLE | IOMMU_IOAS_MAP_WRITEABLE)
 
 static struct iofd_sys *sys;
 
@@ -45,19 +43,6 @@ static void teardown(void)
 	sys = NULL;
 }
 
-static int map_at(uint32_t ioas, void *buf, uint64_t len, uint64_t iova,
-		  uint32_t prot)
-{
-	struct iommu_ioas_map m = { .size = sizeof(m),
-				    .flags = prot | IOMMU_IOAS_MAP_FIXED_IOVA,
-				    .ioas_id = ioas,
-				    .user_va = (uintptr_t)buf,
-				    .length = len,
-				    .iova = iova };
-
-	return io(IOMMU_IOAS_MAP, &m);
-}
-
 static int unmap_at(uint32_t ioas, uint64_t iova, uint64_t len)
 {
 	struct iommu_ioas_unmap u = {
@@ -65,13 +50,6 @@ static int unmap_at(uint32_t ioas, uint64_t iova, uint64_t len)
 	};
 
 	return io(IOMMU_IOAS_UNMAP, &u);
-}
-
-static int destroy(uint32_t id)
-{
-	struct iommu_destroy d = { .size = sizeof(d), .id = id };
-
-	return io(IOMMU_DESTROY, &d);
 }
 
 static uint32_t bind(unsigned int dev)
@@ -88,15 +66,6 @@ static uint32_t attach(uint32_t dev_id, uint32_t pt)
 	ck_assert_int_eq(iommufd_sim_attach(ctx, dev_id, IOMMU_NO_PASID, &pt),
 			 0);
 	return pt;
-}
-
-static void *pages(size_t n)
-{
-	void *p = mmap(NULL, n * PAGE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	ck_assert(p != MAP_FAILED);
-	return p;
 }
 
 /* Device @dev reads @len bytes at @iova: 0 or -EIO (an IOMMU fault). */
@@ -412,20 +381,6 @@ START_TEST(test_pin_efault)
 }
 END_TEST
 
-static int direct_read(void *c, uint64_t uptr, void *buf, size_t len)
-{
-	(void)c;
-	memcpy(buf, (const void *)(uintptr_t)uptr, len);
-	return 0;
-}
-
-static int direct_write(void *c, uint64_t uptr, const void *buf, size_t len)
-{
-	(void)c;
-	memcpy((void *)(uintptr_t)uptr, buf, len);
-	return 0;
-}
-
 /* pages.c iopt_pages_update_pinned / incr_user_locked_vm: ENOMEM past
  * RLIMIT_MEMLOCK; a COPY shares the pages and is not charged twice;
  * RLIMIT_MODE 1 charges the context instead of the user. */
@@ -665,20 +620,6 @@ START_TEST(test_hw_info)
 }
 END_TEST
 
-static int dirty_bitmap(uint32_t hwpt, uint64_t iova, uint64_t len,
-			uint64_t psize, uint64_t *bits, uint32_t flags)
-{
-	struct iommu_hwpt_get_dirty_bitmap g = { .size = sizeof(g),
-						 .hwpt_id = hwpt,
-						 .flags = flags,
-						 .iova = iova,
-						 .length = len,
-						 .page_size = psize,
-						 .data = (uintptr_t)bits };
-
-	return io(IOMMU_HWPT_GET_DIRTY_BITMAP, &g);
-}
-
 /* hw_pagetable.c iommufd_hwpt_set_dirty_tracking and
  * iommufd_hwpt_get_dirty_bitmap, read from the unit's second-stage D
  * bits (ECAP.SSADS) after real DMA writes. */
@@ -708,42 +649,47 @@ START_TEST(test_dirty)
 	ck_assert_int_eq(dma_wr(0, 0x100000 + 12 * PAGE, &b, 1), 0);
 	ck_assert_int_eq(dma_rd(0, 0x100000 + 5 * PAGE, &b, 1), 0);
 	memset(bits, 0, sizeof(bits));
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits,
-				      IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR),
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits,
+					  IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR),
 			 0);
 	ck_assert_uint_eq(bits[0], (1u << 3) | (1u << 12));
 	memset(bits, 0, sizeof(bits));
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0),
-			 0);
+	ck_assert_int_eq(
+		get_dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0), 0);
 	ck_assert_uint_eq(bits[0], (1u << 3) | (1u << 12));
 	memset(bits, 0, sizeof(bits));
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0),
-			 0);
+	ck_assert_int_eq(
+		get_dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0), 0);
 	ck_assert_uint_eq(bits[0], 0);
 	/* a write after the clear is seen again (the IOTLB was flushed) */
 	ck_assert_int_eq(dma_wr(0, 0x100000 + 3 * PAGE, &b, 1), 0);
-	ck_assert_int_eq(
-		dirty_bitmap(hw, 0x100000, 16 * PAGE, 2 * PAGE, bits, 0), 0);
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100000, 16 * PAGE, 2 * PAGE,
+					  bits, 0),
+			 0);
 	ck_assert_uint_eq(bits[0], 1u << 1);
 	/* bits are only ever set */
 	bits[0] = 1ULL << 60;
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0),
-			 0);
+	ck_assert_int_eq(
+		get_dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 0), 0);
 	ck_assert_uint_eq(bits[0], 1ULL << 60);
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits, 2),
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100000, 16 * PAGE, PAGE, bits,
+					  2),
 			 -EOPNOTSUPP);
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, 0, bits, 0),
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100000, 16 * PAGE, 0, bits, 0),
 			 -EINVAL);
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100000, 16 * PAGE, 3 * PAGE, bits,
-				      0),
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100000, 16 * PAGE, 3 * PAGE,
+					  bits, 0),
 			 -EINVAL);
-	ck_assert_int_eq(dirty_bitmap(hw, 0x100800, PAGE, PAGE, bits, 0),
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100800, PAGE, PAGE, bits, 0),
 			 -EINVAL);
-	ck_assert_int_eq(dirty_bitmap(hw, UINT64_MAX - PAGE + 1, 2 * PAGE, PAGE,
-				      bits, 0),
+	ck_assert_int_eq(get_dirty_bitmap(hw, UINT64_MAX - PAGE + 1, 2 * PAGE,
+					  PAGE, bits, 0),
 			 -EOVERFLOW);
-	ck_assert_int_eq(dirty_bitmap(plain, 0x100000, PAGE, PAGE, bits, 0),
+	ck_assert_int_eq(get_dirty_bitmap(plain, 0x100000, PAGE, PAGE, bits, 0),
 			 -EOPNOTSUPP);
+	/* a bitmap that is not memory: EFAULT (the kernel pins it first) */
+	ck_assert_int_eq(get_dirty_bitmap(hw, 0x100000, PAGE, PAGE, NULL, 0),
+			 -EFAULT);
 	munmap(buf, 16 * PAGE);
 }
 END_TEST
