@@ -194,25 +194,34 @@ static int check_range(struct iofd_access *ac, uint64_t iova, uint64_t length,
 }
 
 /* The pages of [iova, last] are the user's pages at @uptr (the test's
- * iommufd_test_check_pages): EBADE when one is other memory. */
-static int same_pages(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
+ * iommufd_test_check_pages, by memid.c's identity): EBADE otherwise. */
+static int same_pages(struct iofd_access *ac, uint64_t iova, uint64_t last,
 		      uint64_t uptr)
 {
+	struct iofd_ioas *ioas = ac->ioas;
 	uint64_t page = iova & ~(IOFD_PAGE_SIZE - 1);
-	uint64_t want = (uptr - (iova - page)) & ~(IOFD_PAGE_SIZE - 1);
+	uint64_t want_va = (uptr - (iova - page)) & ~(IOFD_PAGE_SIZE - 1);
+	struct iofd_maps maps;
+	int ret = 0;
 
-	for (; page <= last; page += IOFD_PAGE_SIZE, want += IOFD_PAGE_SIZE) {
+	iofd_maps_load(ac->ictx, &maps);
+	for (; !ret && page <= last;
+	     page += IOFD_PAGE_SIZE, want_va += IOFD_PAGE_SIZE) {
 		uint64_t at = page < iova ? iova : page;
 		struct iopt_area *a = iopt_first_at_or_after(&ioas->iopt, at);
-		uint64_t uva = a->user_va + (at - a->iova);
+		uint64_t off = a->user_va + (at - a->iova) - a->pages->uva_base;
+		struct iofd_memid got, want;
 
-		if (!iofd_same_mm(a->pages->ictx, ioas->ictx) ||
-		    (uva & ~(IOFD_PAGE_SIZE - 1)) != want)
-			return -EBADE;
+		iofd_memid_pages(&maps, a->pages, off & ~(IOFD_PAGE_SIZE - 1),
+				 &got);
+		iofd_memid_uva(&maps, ac->ictx, want_va, &want);
+		if (iofd_memid_cmp(&got, &want))
+			ret = -EBADE;
 		if (page + IOFD_PAGE_SIZE < page)
 			break;
 	}
-	return 0;
+	iofd_maps_free(&maps);
+	return ret;
 }
 
 /**
@@ -261,7 +270,7 @@ int iofd_access_pin(struct iofd_access *ac, uint64_t iova, uint64_t length,
 		it->pages[it->npages++] = a->pages;
 	}
 	if (!ret && uptr)
-		ret = same_pages(ac->ioas, iova, last, uptr);
+		ret = same_pages(ac, iova, last, uptr);
 	if (ret) {
 		item_free(it);
 		return ret;

@@ -18,8 +18,12 @@
  * An automatic HWPT (attach to an IOAS) is shared by later attaches to
  * that IOAS and destroyed when its last device leaves.
  *
- * Only the device's requests without PASID are attached so far; a PASID
- * is -EOPNOTSUPP here (docs/iommufd.md).
+ * PASIDs (iommufd_hwpt_pasid_compat and the per-PASID attach records):
+ * a PASID attaches only to a HWPT allocated with IOMMU_HWPT_ALLOC_PASID,
+ * and only while the RID's HWPT (if any) is such one too; a RID attach
+ * to a HWPT without it is EINVAL while any PASID is attached; one PASID
+ * of a group is in one HWPT; a device attached with a PASID already is
+ * EBUSY. PASIDs take no reserved regions.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,17 +45,145 @@ static void hwpt_put(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt)
 		iofd_object_remove(ictx, &hwpt->obj);
 }
 
+/* kernel iommufd_hwpt_pasid_compat */
+static int pasid_compat(struct iofd_device *idev, struct iofd_hwpt *hwpt,
+			uint32_t pasid)
+{
+	struct iofd_hwgroup *grp = idev->group;
+	bool compat = hwpt->flags & IOMMU_HWPT_ALLOC_PASID;
+
+	if (pasid == IOMMU_NO_PASID)
+		return !compat && grp->npasids ? -EINVAL : 0;
+	if (!compat)
+		return -EINVAL;
+	if (grp->hwpt && !(grp->hwpt->flags & IOMMU_HWPT_ALLOC_PASID))
+		return -EINVAL;
+	return 0;
+}
+
+static struct iofd_pasid_att *pasid_find(struct iofd_hwgroup *grp,
+					 uint32_t pasid)
+{
+	for (unsigned int i = 0; i < grp->npasids; i++)
+		if (grp->pasids[i].pasid == pasid)
+			return &grp->pasids[i];
+	return NULL;
+}
+
+static bool dev_has_pasid(const struct iofd_device *idev, uint32_t pasid)
+{
+	for (unsigned int i = 0; i < idev->npasids; i++)
+		if (idev->pasids[i] == pasid)
+			return true;
+	return false;
+}
+
+/**
+ * iofd_device_pasid_hwpt() - the HWPT @idev's group has for @pasid
+ * (IOMMU_NO_PASID: the RID's), or NULL.
+ */
+struct iofd_hwpt *iofd_device_pasid_hwpt(struct iofd_device *idev,
+					 uint32_t pasid)
+{
+	struct iofd_pasid_att *pa;
+
+	if (pasid == IOMMU_NO_PASID)
+		return idev->group->hwpt;
+	pa = pasid_find(idev->group, pasid);
+	return pa ? pa->hwpt : NULL;
+}
+
+/* Whether the device can issue @pasid at all (its driver's width). */
+static bool pasid_valid(struct iofd_device *idev, uint32_t pasid)
+{
+	unsigned int bits = idev->ops->pasid_bits(idev);
+
+	return bits && (bits >= 32 || pasid < (1u << bits));
+}
+
+/* kernel iommufd_hw_pagetable_attach for a PASID */
+static int do_attach_pasid(struct iofd_device *idev, uint32_t pasid,
+			   struct iofd_hwpt *hwpt)
+{
+	struct iofd_hwgroup *grp = idev->group;
+	struct iofd_pasid_att *pa = pasid_find(grp, pasid), *arr;
+	uint32_t *p;
+	int ret;
+
+	if (!pasid_valid(idev, pasid) || hwpt->dom->drv != idev->ops)
+		return -EINVAL;
+	if (pa && pa->hwpt != hwpt)
+		return -EINVAL;
+	ret = pasid_compat(idev, hwpt, pasid);
+	if (ret)
+		return ret;
+	if (dev_has_pasid(idev, pasid))
+		return -EBUSY;
+	p = realloc(idev->pasids, (idev->npasids + 1) * sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	idev->pasids = p;
+	if (!pa) {
+		arr = realloc(grp->pasids, (grp->npasids + 1) * sizeof(*arr));
+		if (!arr)
+			return -ENOMEM;
+		grp->pasids = arr;
+		ret = idev->ops->attach_pasid(idev, pasid, hwpt->dom, NULL);
+		if (ret)
+			return ret;
+		pa = &grp->pasids[grp->npasids++];
+		*pa = (struct iofd_pasid_att){ pasid, hwpt, 0 };
+	}
+	pa->ndev++;
+	idev->pasids[idev->npasids++] = pasid;
+	hwpt->obj.users++;
+	return 0;
+}
+
+/* kernel iommufd_device_do_replace for a PASID: every device of the
+ * group attached with it moves. */
+static int do_replace_pasid(struct iofd_device *idev, uint32_t pasid,
+			    struct iofd_hwpt *hwpt)
+{
+	struct iofd_pasid_att *pa = pasid_find(idev->group, pasid);
+	struct iofd_hwpt *old;
+	int ret;
+
+	if (!pa || !dev_has_pasid(idev, pasid))
+		return -EINVAL;
+	ret = pasid_compat(idev, hwpt, pasid);
+	if (ret || pa->hwpt == hwpt)
+		return ret;
+	if (hwpt->dom->drv != idev->ops)
+		return -EINVAL;
+	old = pa->hwpt;
+	ret = idev->ops->attach_pasid(idev, pasid, hwpt->dom, old->dom);
+	if (ret)
+		return ret;
+	pa->hwpt = hwpt;
+	hwpt->obj.users += pa->ndev;
+	old->obj.users -= pa->ndev - 1;
+	hwpt_put(idev->ictx, old);
+	return 0;
+}
+
 /* kernel iommufd_hw_pagetable_attach */
-static int do_attach(struct iofd_device *idev, struct iofd_hwpt *hwpt)
+static int do_attach(struct iofd_device *idev, uint32_t pasid,
+		     struct iofd_hwpt *hwpt)
 {
 	struct iofd_hwgroup *grp = idev->group;
 	struct iofd_ioas *ioas = hwpt_ioas(hwpt);
 	int ret;
 
+	if (pasid != IOMMU_NO_PASID)
+		return do_attach_pasid(idev, pasid, hwpt);
 	if (grp->hwpt && grp->hwpt != hwpt)
 		return -EINVAL;
 	if (hwpt->dom->drv != idev->ops)
 		return -EINVAL;
+	ret = pasid_compat(idev, hwpt, pasid);
+	if (ret)
+		return ret;
 	ret = idev->ops->reserve(idev, ioas);
 	if (ret)
 		return ret;
@@ -70,18 +202,28 @@ static int do_attach(struct iofd_device *idev, struct iofd_hwpt *hwpt)
 }
 
 /* kernel iommufd_device_do_replace: the whole group moves to @hwpt. */
-static int do_replace(struct iofd_device *idev, struct iofd_hwpt *hwpt)
+static int do_replace(struct iofd_device *idev, uint32_t pasid,
+		      struct iofd_hwpt *hwpt)
 {
 	struct iofd_hwgroup *grp = idev->group;
 	struct iofd_hwpt *old = grp->hwpt;
-	struct iofd_ioas *nioas = hwpt_ioas(hwpt), *oioas = hwpt_ioas(old);
+	struct iofd_ioas *nioas, *oioas;
 	unsigned int i, moved = 0;
 	int ret = 0;
 
+	if (pasid != IOMMU_NO_PASID)
+		return do_replace_pasid(idev, pasid, hwpt);
+	if (!idev->hwpt)
+		return -EINVAL;
 	if (old == hwpt)
 		return 0;
 	if (hwpt->dom->drv != idev->ops)
 		return -EINVAL;
+	ret = pasid_compat(idev, hwpt, pasid);
+	if (ret)
+		return ret;
+	nioas = hwpt_ioas(hwpt);
+	oioas = hwpt_ioas(old);
 	/* the new IOAS takes every attached device's regions first */
 	for (i = 0; i < grp->nbound && !ret && nioas != oioas; i++)
 		if (grp->members[i]->hwpt == old)
@@ -110,9 +252,11 @@ static int do_replace(struct iofd_device *idev, struct iofd_hwpt *hwpt)
 }
 
 /* An attach or replace to an IOAS: an automatic HWPT of it that takes
- * the device, else a new one (kernel iommufd_device_auto_get_domain). */
-static int auto_domain(struct iofd_device *idev, struct iofd_ioas *ioas,
-		       bool replace, uint32_t *pt_id)
+ * the device, else a new one (kernel iommufd_device_auto_get_domain).
+ * Automatic HWPTs are allocated without IOMMU_HWPT_ALLOC_PASID, as the
+ * kernel's, so a PASID attach to an IOAS always ends in EINVAL. */
+static int auto_domain(struct iofd_device *idev, uint32_t pasid,
+		       struct iofd_ioas *ioas, bool replace, uint32_t *pt_id)
 {
 	struct iofd_hwpt *hwpt;
 	int ret;
@@ -121,7 +265,8 @@ static int auto_domain(struct iofd_device *idev, struct iofd_ioas *ioas,
 		hwpt = ioas->hwpts[i];
 		if (!hwpt->auto_domain)
 			continue;
-		ret = replace ? do_replace(idev, hwpt) : do_attach(idev, hwpt);
+		ret = replace ? do_replace(idev, pasid, hwpt) :
+				do_attach(idev, pasid, hwpt);
 		if (ret == -EINVAL)
 			continue; /* not compatible: try the next */
 		if (!ret)
@@ -132,7 +277,8 @@ static int auto_domain(struct iofd_device *idev, struct iofd_ioas *ioas,
 	ret = iofd_hwpt_paging_new(idev, ioas, 0, true, &hwpt);
 	if (ret)
 		return ret;
-	ret = replace ? do_replace(idev, hwpt) : do_attach(idev, hwpt);
+	ret = replace ? do_replace(idev, pasid, hwpt) :
+			do_attach(idev, pasid, hwpt);
 	if (ret) {
 		iofd_object_remove(idev->ictx, &hwpt->obj);
 		return ret;
@@ -142,34 +288,35 @@ static int auto_domain(struct iofd_device *idev, struct iofd_ioas *ioas,
 }
 
 /**
- * iofd_device_change_pt() - attach or replace to the object @pt_id names
- * (kernel iommufd_device_change_pt): a paging or nested HWPT directly, an
- * IOAS through an automatic HWPT, anything else EINVAL.
+ * iofd_device_change_pt() - attach or replace @pasid of @idev to the
+ * object @pt_id names (kernel iommufd_device_change_pt): a paging or
+ * nested HWPT directly, an IOAS through an automatic HWPT, anything else
+ * EINVAL.
  * @idev: the device.
+ * @pasid: IOMMU_NO_PASID or a PASID.
  * @pt_id: in: the target; out: the HWPT's id.
- * @replace: the device is attached and moves.
+ * @replace: the device is attached and moves (EINVAL when it is not).
  *
  * Return: 0 or -errno (see iommufd_sim_attach()).
  */
-int iofd_device_change_pt(struct iofd_device *idev, uint32_t *pt_id,
-			  bool replace)
+int iofd_device_change_pt(struct iofd_device *idev, uint32_t pasid,
+			  uint32_t *pt_id, bool replace)
 {
 	struct iofd_object *obj;
 	int ret;
 
-	if (replace && !idev->hwpt)
-		return -EINVAL;
 	obj = iofd_get_object(idev->ictx, *pt_id, IOFD_OBJ_ANY);
 	if (!obj)
 		return -ENOENT;
 	switch (obj->type) {
 	case IOFD_OBJ_HWPT_PAGING:
 	case IOFD_OBJ_HWPT_NESTED:
-		ret = replace ? do_replace(idev, (struct iofd_hwpt *)obj) :
-				do_attach(idev, (struct iofd_hwpt *)obj);
+		ret = replace ?
+			      do_replace(idev, pasid, (struct iofd_hwpt *)obj) :
+			      do_attach(idev, pasid, (struct iofd_hwpt *)obj);
 		break;
 	case IOFD_OBJ_IOAS:
-		ret = auto_domain(idev, (struct iofd_ioas *)obj, replace,
+		ret = auto_domain(idev, pasid, (struct iofd_ioas *)obj, replace,
 				  pt_id);
 		break;
 	default:
@@ -225,17 +372,42 @@ int iofd_device_bind(struct iofd_ctx *ictx, const struct iofd_dev_ops *ops,
 	return 0;
 }
 
+static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
+{
+	struct iofd_hwgroup *grp = idev->group;
+	struct iofd_pasid_att *pa = pasid_find(grp, pasid);
+	struct iofd_hwpt *hwpt;
+	unsigned int i;
+
+	if (!pa || !dev_has_pasid(idev, pasid))
+		return;
+	for (i = 0; idev->pasids[i] != pasid; i++)
+		;
+	idev->pasids[i] = idev->pasids[--idev->npasids];
+	hwpt = pa->hwpt;
+	if (!--pa->ndev) {
+		idev->ops->detach_pasid(idev, pasid);
+		*pa = grp->pasids[--grp->npasids];
+	}
+	hwpt_put(idev->ictx, hwpt);
+}
+
 /**
- * iofd_device_detach() - back to blocked DMA; the last device of the
- * group puts the group there (kernel iommufd_hw_pagetable_detach). A
- * device attached nowhere is left as it is.
+ * iofd_device_detach() - @pasid of @idev back to blocked DMA; the last
+ * device of the group puts the group there (kernel
+ * iommufd_hw_pagetable_detach). Nothing attached: nothing happens.
  * @idev: the device.
+ * @pasid: IOMMU_NO_PASID or a PASID.
  */
-void iofd_device_detach(struct iofd_device *idev)
+void iofd_device_detach(struct iofd_device *idev, uint32_t pasid)
 {
 	struct iofd_hwgroup *grp = idev->group;
 	struct iofd_hwpt *hwpt = idev->hwpt;
 
+	if (pasid != IOMMU_NO_PASID) {
+		detach_pasid(idev, pasid);
+		return;
+	}
 	if (!hwpt)
 		return;
 	iofd_ioas_unreserve(hwpt_ioas(hwpt), idev);
@@ -247,6 +419,14 @@ void iofd_device_detach(struct iofd_device *idev)
 	hwpt_put(idev->ictx, hwpt);
 }
 
+/* Every PASID, then the RID. */
+static void detach_all(struct iofd_device *idev)
+{
+	while (idev->npasids)
+		detach_pasid(idev, idev->pasids[0]);
+	iofd_device_detach(idev, IOMMU_NO_PASID);
+}
+
 /**
  * iofd_device_unbind() - detach and free the device object (what
  * closing a VFIO device file or destroying the selftest's device does).
@@ -254,7 +434,7 @@ void iofd_device_detach(struct iofd_device *idev)
  */
 void iofd_device_unbind(struct iofd_device *idev)
 {
-	iofd_device_detach(idev);
+	detach_all(idev);
 	idev->obj.users--; /* the binding's */
 	iofd_object_remove(idev->ictx, &idev->obj);
 }
@@ -264,15 +444,19 @@ void iofd_device_destroy(struct iofd_device *idev)
 {
 	struct iofd_hwgroup *grp = idev->group;
 
-	iofd_device_detach(idev);
+	detach_all(idev);
+	free(idev->pasids);
 	for (unsigned int i = 0; i < grp->nbound; i++) {
 		if (grp->members[i] == idev) {
 			grp->members[i] = grp->members[--grp->nbound];
 			break;
 		}
 	}
-	if (!grp->nbound)
+	if (!grp->nbound) {
 		grp->owner = NULL;
+		free(grp->pasids);
+		grp->pasids = NULL;
+	}
 	idev->ops->release(idev);
 	free(idev);
 }
@@ -283,13 +467,13 @@ void iofd_device_destroy(struct iofd_device *idev)
  * VFIO_DEVICE_ATTACH_IOMMUFD_PT does.
  * @ictx: the context.
  * @dev_id: the device object.
- * @pasid: IOMMU_NO_PASID.
+ * @pasid: IOMMU_NO_PASID, or a PASID (VFIO's IOMMUFD_PT flags.PASID).
  * @pt_id: in: IOAS or HWPT id; out: the HWPT's id.
  *
  * Return: 0; -ENOENT (ids), -EINVAL (group on another HWPT, wrong object
- * kind, a domain of another driver), -EADDRINUSE (an area over the
- * device's reserved range or outside the domain's aperture), -EOPNOTSUPP
- * (PASID), -EFAULT / -ENOMEM (pinning a new domain's areas).
+ * kind, a domain of another driver, PASID rules), -EADDRINUSE (an area
+ * over the device's reserved range or outside the domain's aperture),
+ * -EFAULT / -ENOMEM (pinning a new domain's areas).
  */
 int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
 		       uint32_t *pt_id)
@@ -299,10 +483,10 @@ int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
 
 	if (!idev)
 		return -ENOENT;
-	if (pasid != IOMMU_NO_PASID)
-		ret = -EOPNOTSUPP;
-	else
-		ret = iofd_device_change_pt(idev, pt_id, idev->hwpt != NULL);
+	ret = iofd_device_change_pt(idev, pasid, pt_id,
+				    pasid == IOMMU_NO_PASID ?
+					    idev->hwpt != NULL :
+					    dev_has_pasid(idev, pasid));
 	iofd_put_object(&idev->obj);
 	return ret;
 }
@@ -312,9 +496,9 @@ int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
  * VFIO_DEVICE_DETACH_IOMMUFD_PT: a detached device is no error).
  * @ictx: the context.
  * @dev_id: the device object.
- * @pasid: IOMMU_NO_PASID.
+ * @pasid: IOMMU_NO_PASID or a PASID.
  *
- * Return: 0, -ENOENT or -EOPNOTSUPP (PASID).
+ * Return: 0 or -ENOENT.
  */
 int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid)
 {
@@ -323,9 +507,7 @@ int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid)
 	if (!idev)
 		return -ENOENT;
 	iofd_put_object(&idev->obj);
-	if (pasid != IOMMU_NO_PASID)
-		return -EOPNOTSUPP;
-	iofd_device_detach(idev);
+	iofd_device_detach(idev, pasid);
 	return 0;
 }
 

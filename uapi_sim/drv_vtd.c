@@ -248,6 +248,45 @@ static int attach_group(struct iofd_device *idev, struct iofd_domain *dom,
 	return ret;
 }
 
+/* Scalable mode: PASIDs below 2^15 (the driver side's one-frame PASID
+ * directory); legacy mode has none. */
+static unsigned int pasid_bits(struct iofd_device *idev)
+{
+	return vtd_drv_scalable(dev_sys(idev)->drv) ? 15 : 0;
+}
+
+static int attach_pasid(struct iofd_device *idev, uint32_t pasid,
+			struct iofd_domain *dom, struct iofd_domain *old)
+{
+	struct iofd_sys *sys = dev_sys(idev);
+	unsigned int g = sys->devs[idev->dev].group, i;
+	int ret = 0;
+
+	for (i = 0; i < sys->ndevs && !ret; i++)
+		if (sys->devs[i].group == g)
+			ret = vtd_attach(vdom(dom), sys->devs[i].rid, pasid);
+	if (!ret)
+		return 0;
+	while (i--) /* back to where they were */
+		if (sys->devs[i].group == g) {
+			if (old)
+				vtd_attach(vdom(old), sys->devs[i].rid, pasid);
+			else
+				vtd_detach(sys->drv, sys->devs[i].rid, pasid);
+		}
+	return ret;
+}
+
+static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
+{
+	struct iofd_sys *sys = dev_sys(idev);
+	unsigned int g = sys->devs[idev->dev].group;
+
+	for (unsigned int i = 0; i < sys->ndevs; i++)
+		if (sys->devs[i].group == g)
+			vtd_detach(sys->drv, sys->devs[i].rid, pasid);
+}
+
 static void detach_group(struct iofd_device *idev)
 {
 	struct iofd_sys *sys = dev_sys(idev);
@@ -264,8 +303,8 @@ static int reserve(struct iofd_device *idev, struct iofd_ioas *ioas)
 	return iofd_ioas_reserve(ioas, VTD_MSI_START, VTD_MSI_LAST, idev);
 }
 
-/* intel_iommu_hw_info: struct iommu_hw_info_vtd; no device of the
- * machine has PASID enabled yet, so no PASID width is reported. */
+/* intel_iommu_hw_info: struct iommu_hw_info_vtd; the PASID width the
+ * device can use (15 bits in scalable mode, none in legacy). */
 static int hw_info(struct iofd_device *idev, uint32_t type,
 		   struct iofd_hw_info *out)
 {
@@ -284,7 +323,7 @@ static int hw_info(struct iofd_device *idev, uint32_t type,
 	memcpy(out->data, &data, sizeof(data));
 	out->caps = hw.ecap_reg & VTD_ECAP_SSADS ? IOMMU_HW_CAP_DIRTY_TRACKING :
 						   0;
-	out->max_pasid_log2 = 0;
+	out->max_pasid_log2 = (uint8_t)pasid_bits(idev);
 	return 0;
 }
 
@@ -297,6 +336,9 @@ const struct iofd_dev_ops iofd_vtd_dev_ops = {
 	.name = "vtd",
 	.alloc_paging = alloc_paging,
 	.alloc_nested = alloc_nested,
+	.pasid_bits = pasid_bits,
+	.attach_pasid = attach_pasid,
+	.detach_pasid = detach_pasid,
 	.attach_group = attach_group,
 	.detach_group = detach_group,
 	.reserve = reserve,

@@ -177,6 +177,69 @@ int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
 	return ret;
 }
 
+/* kernel iopt_map_file_pages: the file offset plays the user address's
+ * part in placement and in the area; the file is taken first (EBADF
+ * before any placement error). */
+static int map_file_pages(struct iofd_ioas *ioas, uint64_t *iova, int fd,
+			  uint64_t start, uint64_t length, unsigned int prot,
+			  bool fixed)
+{
+	struct iofd_pages *pages;
+	uint64_t end;
+	int ret;
+
+	if (!length)
+		return -EINVAL;
+	if (__builtin_add_overflow(start, length, &end))
+		return -EOVERFLOW;
+	ret = iofd_pages_get_file(ioas->ictx, fd, start, length,
+				  prot & IOMMU_IOAS_MAP_WRITEABLE, &pages);
+	if (ret)
+		return ret;
+	ret = place(ioas, fixed, start, length, iova);
+	if (!ret)
+		ret = add_area(ioas, *iova, length, start, prot, pages);
+	iofd_pages_put(pages);
+	return ret;
+}
+
+/**
+ * iofd_ioas_map_file() - IOMMU_IOAS_MAP_FILE (kernel
+ * iommufd_ioas_map_file): IOAS_MAP's checks, then EBADF for a descriptor
+ * that is not open, EPERM for a writable map of a file not open for
+ * writing; its pages are the file's, pinned (while a domain or access
+ * needs them) up to the file's size.
+ * @ucmd: the command.
+ *
+ * Return: 0 or -errno.
+ */
+int iofd_ioas_map_file(struct iofd_ucmd *ucmd)
+{
+	struct iommu_ioas_map_file *cmd = ucmd->cmd;
+	struct iofd_ioas *ioas;
+	uint64_t iova = cmd->iova;
+	int ret;
+
+	if (cmd->flags & ~MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags & MAP_PROT))
+		return -EINVAL;
+	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (!ioas)
+		return -ENOENT;
+	ret = map_file_pages(ioas, &iova, cmd->fd, cmd->start, cmd->length,
+			     cmd->flags & MAP_PROT,
+			     cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA);
+	if (!ret) {
+		cmd->iova = iova;
+		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
+	}
+	iofd_put_object(&ioas->obj);
+	return ret;
+}
+
 /**
  * iofd_ioas_map() - IOMMU_IOAS_MAP (kernel iommufd_ioas_map): EOPNOTSUPP
  * for flags or reserved, EOVERFLOW for iova or length at U64_MAX, EINVAL
@@ -448,10 +511,9 @@ int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n)
  * iofd_ioas_change_process() - IOMMU_IOAS_CHANGE_PROCESS (kernel
  * iommufd_ioas_change_process): moves the pin accounting of file-backed
  * areas to the caller, all or nothing; any area mapped from user VA
- * (IOAS_MAP, COPY of one, VFIO MAP_DMA) makes it EINVAL. MAP_FILE does not
- * exist yet, so every area is of the user-VA kind and the command succeeds
- * only while every IOAS of the context is empty; nothing is pinned, so
- * there is no accounting to move.
+ * (IOAS_MAP, COPY of one, VFIO MAP_DMA) makes it EINVAL. A context here
+ * is one client, so "the caller" is the account the pins are charged to
+ * already and nothing moves (docs/iommufd.md).
  * @ucmd: the command.
  *
  * Return: 0, -EOPNOTSUPP or -EINVAL.
@@ -465,10 +527,15 @@ int iofd_ioas_change_process(struct iofd_ucmd *ucmd)
 		return -EOPNOTSUPP;
 	for (uint32_t i = 0; i < ictx->nobjs; i++) {
 		struct iofd_object *obj = ictx->objs[i];
+		struct iofd_ioas *ioas = (struct iofd_ioas *)obj;
 
-		if (obj && obj->type == IOFD_OBJ_IOAS &&
-		    ((struct iofd_ioas *)obj)->iopt.nareas)
-			return -EINVAL;
+		if (!obj || obj->type != IOFD_OBJ_IOAS)
+			continue;
+		for (struct iopt_area *a =
+			     iopt_first_at_or_after(&ioas->iopt, 0);
+		     a; a = iopt_next(&ioas->iopt, a))
+			if (a->pages->file_fd < 0)
+				return -EINVAL;
 	}
 	return 0;
 }

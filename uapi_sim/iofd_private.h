@@ -75,7 +75,9 @@ struct iofd_ioas {
  */
 struct iofd_pages {
 	struct iopt_area node; /* in the window tree while pinned */
-	uint64_t uva_base; /* user address of the first page */
+	int file_fd; /* IOAS_MAP_FILE: our own fd of the file; else -1 */
+	/* user address of the first page (file: its offset in the file) */
+	uint64_t uva_base;
 	uint64_t span; /* bytes of whole pages from uva_base */
 	struct iofd_ctx *ictx;
 	unsigned int refs; /* areas made from it */
@@ -152,6 +154,12 @@ struct iofd_dev_ops {
 			    struct iofd_domain *parent,
 			    const struct iommu_hwpt_alloc *c,
 			    struct iofd_domain **out);
+	/* PASID width of the device (0: no PASID support) */
+	unsigned int (*pasid_bits)(struct iofd_device *idev);
+	/* the group's requests with @pasid into @dom (from @old or blocked) */
+	int (*attach_pasid)(struct iofd_device *idev, uint32_t pasid,
+			    struct iofd_domain *dom, struct iofd_domain *old);
+	void (*detach_pasid)(struct iofd_device *idev, uint32_t pasid);
 	/* the group into @dom (from @old, or from blocked when NULL) */
 	int (*attach_group)(struct iofd_device *idev, struct iofd_domain *dom,
 			    struct iofd_domain *old);
@@ -178,6 +186,13 @@ struct iofd_hwpt {
 
 #define IOFD_GROUP_MAX 8
 
+/* A PASID of a group in a domain (kernel iommufd_attach for a PASID). */
+struct iofd_pasid_att {
+	uint32_t pasid;
+	struct iofd_hwpt *hwpt;
+	unsigned int ndev; /* devices attached with this PASID */
+};
+
 /* One IOMMU group: DMA ownership and its domain (kernel iommufd_group). */
 struct iofd_hwgroup {
 	struct iofd_ctx *owner; /* the context that claimed DMA ownership */
@@ -185,6 +200,8 @@ struct iofd_hwgroup {
 	unsigned int nbound;
 	struct iofd_hwpt *hwpt; /* the domain every attached device shares */
 	unsigned int nattached;
+	struct iofd_pasid_att *pasids; /* PASIDs in domains */
+	unsigned int npasids;
 };
 
 /* A bound device object (the kernel's iommufd_device). */
@@ -196,6 +213,8 @@ struct iofd_device {
 	unsigned int dev; /* VT-d: index in the machine */
 	void *drv_data; /* the driver's own (mock: its device) */
 	struct iofd_hwpt *hwpt; /* attached (RID), a reference */
+	uint32_t *pasids; /* PASIDs it is attached with (each a reference) */
+	unsigned int npasids;
 };
 
 /* A selftest mock device (mock.c): alone in its group. */
@@ -205,6 +224,7 @@ struct iofd_mock_dev {
 	struct iofd_device *idev; /* bound, or NULL */
 	struct iofd_domain *domain; /* attached (RID) */
 	uint32_t cache[4]; /* MOCK_DEV_CACHE_NUM entries */
+	bool pasid_1024_fail; /* the mock's planted replace failure */
 };
 
 /* The selftest object owning a mock device (IOMMU_TEST_OP_MOCK_DOMAIN). */
@@ -305,6 +325,7 @@ int iofd_ioas_unmap(struct iofd_ucmd *ucmd);
 int iofd_ioas_copy(struct iofd_ucmd *ucmd);
 int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
 			uint64_t length, unsigned int prot, bool fixed);
+int iofd_ioas_map_file(struct iofd_ucmd *ucmd);
 int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
 			  bool all, uint64_t *unmapped);
 int iofd_ioas_cut(struct iofd_ioas *ioas, const uint64_t *iovas, size_t n);
@@ -314,6 +335,9 @@ int iofd_ioas_change_process(struct iofd_ucmd *ucmd);
 int iofd_pages_window_init(struct iofd_sys *sys);
 int iofd_pages_get(struct iofd_ctx *ictx, uint64_t uva, uint64_t length,
 		   bool writable, struct iofd_pages **out);
+int iofd_pages_get_file(struct iofd_ctx *ictx, int fd, uint64_t start,
+			uint64_t length, bool writable,
+			struct iofd_pages **out);
 void iofd_pages_put(struct iofd_pages *pg);
 uint64_t iofd_pages_pa(const struct iofd_pages *pg, uint64_t uva);
 int iofd_pages_pin(struct iofd_pages *pg);
@@ -343,13 +367,40 @@ bool iofd_ioas_reserved(const struct iofd_ioas *ioas, uint64_t start,
 uint64_t iofd_ioas_usable_ranges(const struct iofd_ioas *ioas,
 				 struct iommu_iova_range *out, uint64_t cap);
 
+/* memid.c: which memory an address or pinned object is */
+struct iofd_vma {
+	uint64_t start, end, off, dev, ino;
+};
+
+struct iofd_maps {
+	struct iofd_vma *v;
+	size_t n;
+};
+
+/* (device, inode, offset), or for anonymous memory (the address
+ * space's two keys in dev and ino, the address in off). */
+struct iofd_memid {
+	bool anon;
+	uint64_t dev, ino, off;
+};
+
+void iofd_maps_load(const struct iofd_ctx *ictx, struct iofd_maps *m);
+void iofd_maps_free(struct iofd_maps *m);
+void iofd_memid_uva(const struct iofd_maps *m, const struct iofd_ctx *ictx,
+		    uint64_t uva, struct iofd_memid *id);
+void iofd_memid_pages(const struct iofd_maps *m, const struct iofd_pages *pg,
+		      uint64_t off, struct iofd_memid *id);
+int iofd_memid_cmp(const struct iofd_memid *a, const struct iofd_memid *b);
+
 /* device.c */
 int iofd_device_bind(struct iofd_ctx *ictx, const struct iofd_dev_ops *ops,
 		     struct iofd_hwgroup *grp, struct iofd_device **out);
 void iofd_device_unbind(struct iofd_device *idev);
-int iofd_device_change_pt(struct iofd_device *idev, uint32_t *pt_id,
-			  bool replace);
-void iofd_device_detach(struct iofd_device *idev);
+int iofd_device_change_pt(struct iofd_device *idev, uint32_t pasid,
+			  uint32_t *pt_id, bool replace);
+void iofd_device_detach(struct iofd_device *idev, uint32_t pasid);
+struct iofd_hwpt *iofd_device_pasid_hwpt(struct iofd_device *idev,
+					 uint32_t pasid);
 void iofd_device_destroy(struct iofd_device *idev);
 void iofd_unbind_all(struct iofd_ctx *ictx);
 

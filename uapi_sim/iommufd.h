@@ -35,7 +35,14 @@ struct iofd_uaccess {
 	 * domain. NULL: every address is taken as mapped.
 	 */
 	int (*pin)(void *ctx, uint64_t uptr, uint64_t len, bool write);
+	/*
+	 * get_file: a file descriptor of the simulator's own for the
+	 * client's @fd (IOMMU_IOAS_MAP_FILE), closed by the simulator when
+	 * done; -EBADF when @fd is not open. NULL: MAP_FILE is EBADF.
+	 */
+	int (*get_file)(void *ctx, int32_t fd);
 	void *ctx;
+	int32_t pid; /* the client, for /proc/<pid>/maps; 0: this process */
 	uint32_t uid; /* whose RLIMIT_MEMLOCK account pins are charged to */
 	uint64_t memlock_limit; /* bytes; UINT64_MAX: CAP_IPC_LOCK */
 };

@@ -18,6 +18,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -37,6 +38,7 @@ union iofd_ucmd_buffer {
 	struct iommu_option option;
 	struct iommu_vfio_ioas vfio_ioas;
 	struct iommu_ioas_map map;
+	struct iommu_ioas_map_file map_file;
 	struct iommu_ioas_unmap unmap;
 	struct iommu_ioas_copy copy;
 	struct iommu_ioas_change_process change_process;
@@ -76,6 +78,8 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 	IOCTL_OP(IOMMU_IOAS_IOVA_RANGES, iofd_ioas_iova_ranges,
 		 struct iommu_ioas_iova_ranges, out_iova_alignment),
 	IOCTL_OP(IOMMU_IOAS_MAP, iofd_ioas_map, struct iommu_ioas_map, iova),
+	IOCTL_OP(IOMMU_IOAS_MAP_FILE, iofd_ioas_map_file,
+		 struct iommu_ioas_map_file, iova),
 	IOCTL_OP(IOMMU_IOAS_UNMAP, iofd_ioas_unmap, struct iommu_ioas_unmap,
 		 length),
 	IOCTL_OP(IOMMU_IOAS_COPY, iofd_ioas_copy, struct iommu_ioas_copy,
@@ -255,6 +259,17 @@ static int self_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
 	return 0;
 }
 
+/* Our own descriptor of the caller's file (the kernel takes a reference
+ * on the struct file). */
+static int self_get_file(void *ctx, int32_t fd)
+{
+	int nfd;
+
+	(void)ctx;
+	nfd = fd < 0 ? -1 : fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	return nfd < 0 ? -EBADF : nfd;
+}
+
 /* CAP_IPC_LOCK (bit 14 of CapEff) lifts RLIMIT_MEMLOCK, as in the kernel. */
 static bool self_cap_ipc_lock(void)
 {
@@ -282,8 +297,12 @@ void iommufd_sim_self_uaccess(struct iofd_uaccess *ua)
 {
 	struct rlimit rl;
 
-	*ua = (struct iofd_uaccess){ self_read, self_write,	    self_pin,
-				     NULL,	(uint32_t)getuid(), UINT64_MAX };
+	*ua = (struct iofd_uaccess){ .read = self_read,
+				     .write = self_write,
+				     .pin = self_pin,
+				     .get_file = self_get_file,
+				     .uid = (uint32_t)getuid(),
+				     .memlock_limit = UINT64_MAX };
 	if (!self_cap_ipc_lock() && !getrlimit(RLIMIT_MEMLOCK, &rl) &&
 	    rl.rlim_cur != RLIM_INFINITY)
 		ua->memlock_limit = rl.rlim_cur;

@@ -332,6 +332,33 @@ static void detach_group(struct iofd_device *idev)
 	mdev(idev)->domain = NULL;
 }
 
+static unsigned int pasid_bits(struct iofd_device *idev)
+{
+	return mdev(idev)->flags & MOCK_FLAGS_DEVICE_PASID ? MOCK_PASID_WIDTH :
+							     0;
+}
+
+/* mock_domain_set_dev_pasid_nop: PASID 1024 fails every second change
+ * into a domain (the selftest's rollback check); blocking it clears. */
+static int attach_pasid(struct iofd_device *idev, uint32_t pasid,
+			struct iofd_domain *dom, struct iofd_domain *old)
+{
+	struct iofd_mock_dev *md = mdev(idev);
+
+	(void)dom;
+	(void)old;
+	if (pasid != IOMMU_TEST_PASID_RESERVED)
+		return 0;
+	md->pasid_1024_fail = !md->pasid_1024_fail;
+	return md->pasid_1024_fail ? 0 : -ENOMEM;
+}
+
+static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
+{
+	if (pasid == IOMMU_TEST_PASID_RESERVED)
+		mdev(idev)->pasid_1024_fail = false;
+}
+
 static int reserve(struct iofd_device *idev, struct iofd_ioas *ioas)
 {
 	(void)idev;
@@ -368,6 +395,9 @@ const struct iofd_dev_ops iofd_mock_dev_ops = {
 	.name = "mock",
 	.alloc_paging = alloc_paging,
 	.alloc_nested = alloc_nested,
+	.pasid_bits = pasid_bits,
+	.attach_pasid = attach_pasid,
+	.detach_pasid = detach_pasid,
 	.attach_group = attach_group,
 	.detach_group = detach_group,
 	.reserve = reserve,

@@ -11,8 +11,8 @@
  * same client (iofd_same_mm), and a domain's physical address leads back
  * to the user address through the pages object that owns it.
  *
- * Not yet: TRIGGER_IOPF, TRIGGER_VEVENT and the PASID ops answer
- * EOPNOTSUPP, as a kernel without them would (docs/iommufd.md).
+ * Not yet: TRIGGER_IOPF and TRIGGER_VEVENT answer EOPNOTSUPP, as a
+ * kernel without them would (docs/iommufd.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -79,7 +79,7 @@ static int mock_domain(struct iofd_ucmd *ucmd, struct iommu_test_cmd *cmd)
 		goto out;
 	idev->drv_data = st->md;
 	st->md->idev = idev;
-	ret = iofd_device_change_pt(idev, &pt_id, false);
+	ret = iofd_device_change_pt(idev, IOMMU_NO_PASID, &pt_id, false);
 	if (ret)
 		goto out;
 	cmd->mock_domain.out_hwpt_id = pt_id;
@@ -102,7 +102,7 @@ static int mock_domain_replace(struct iofd_ucmd *ucmd,
 
 	if (!st)
 		return -ENOENT;
-	ret = iofd_device_change_pt(st->md->idev, &pt_id, true);
+	ret = iofd_device_change_pt(st->md->idev, IOMMU_NO_PASID, &pt_id, true);
 	if (!ret) {
 		cmd->mock_domain_replace.pt_id = pt_id;
 		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
@@ -174,12 +174,13 @@ static struct iofd_pages *pages_at(struct iofd_sys *sys, uint64_t pa)
 }
 
 /* iommufd_test_md_check_pa: each 2 KiB IO page of the domain maps the
- * memory at the same offset of @uptr. */
+ * memory at the same offset of @uptr (memid.c says what "same" is). */
 static int check_map(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 {
 	uint64_t iova = cmd->check_map.iova, len = cmd->check_map.length;
 	uint64_t uptr = cmd->check_map.uptr, end;
 	struct iofd_hwpt *hwpt;
+	struct iofd_maps maps;
 	int ret;
 
 	if (iova % MOCK_IO_PAGE || len % MOCK_IO_PAGE || uptr % MOCK_IO_PAGE ||
@@ -188,7 +189,9 @@ static int check_map(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 	ret = get_mock_paging(ictx, cmd->id, &hwpt);
 	if (ret)
 		return ret;
+	iofd_maps_load(ictx, &maps);
 	for (; !ret && len; len -= MOCK_IO_PAGE) {
+		struct iofd_memid want, got;
 		struct iofd_pages *pg;
 		uint64_t pa;
 
@@ -196,28 +199,63 @@ static int check_map(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 				  IOFD_PAGE_SIZE);
 		if (ret)
 			break;
-		if (hwpt->dom->ops->iova_to_pa(hwpt->dom, iova, &pa))
+		if (hwpt->dom->ops->iova_to_pa(hwpt->dom, iova, &pa) ||
+		    !(pg = pages_at(ictx->sys, pa))) {
 			ret = -EINVAL;
-		else if (!(pg = pages_at(ictx->sys, pa)) ||
-			 !iofd_same_mm(pg->ictx, ictx) ||
-			 pg->uva_base + (pa - pg->node.iova) != uptr)
+			break;
+		}
+		iofd_memid_pages(&maps, pg, pa - pg->node.iova, &got);
+		iofd_memid_uva(&maps, ictx, uptr, &want);
+		if (iofd_memid_cmp(&got, &want))
 			ret = -EINVAL;
 		iova += MOCK_IO_PAGE;
 		uptr += MOCK_IO_PAGE;
 	}
+	iofd_maps_free(&maps);
 	iofd_put_object(&hwpt->obj);
 	return ret;
 }
 
+struct ref_target {
+	struct iofd_memid id;
+	uint64_t page;
+};
+
+static int cmp_target(const void *a, const void *b)
+{
+	return iofd_memid_cmp(&((const struct ref_target *)a)->id,
+			      &((const struct ref_target *)b)->id);
+}
+
+/* Count, for each target page, the pinned objects holding that memory. */
+static void count_pins(struct iofd_sys *sys, const struct iofd_maps *maps,
+		       const struct ref_target *t, uint64_t n, uint32_t *count)
+{
+	for (struct iopt_area *nd = iopt_first_at_or_after(&sys->pa_tree, 0);
+	     nd; nd = iopt_next(&sys->pa_tree, nd)) {
+		struct iofd_pages *pg = (struct iofd_pages *)nd;
+
+		for (uint64_t off = 0; off < pg->span; off += IOFD_PAGE_SIZE) {
+			struct ref_target key, *hit;
+
+			iofd_memid_pages(maps, pg, off, &key.id);
+			hit = bsearch(&key, t, n, sizeof(*t), cmp_target);
+			if (hit)
+				count[hit->page]++;
+		}
+	}
+}
+
 /* iommufd_test_md_check_refs: every page of the range is pinned @refs
- * times (each pinned pages object covering it pins it once). */
+ * times; each pinned pages object holding a page pins it once. */
 static int check_refs(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 {
 	uint64_t uptr = cmd->check_refs.uptr, len = cmd->check_refs.length;
 	uint64_t npages = len / IOFD_PAGE_SIZE, end;
-	struct iofd_sys *sys = ictx->sys;
-	uint32_t *count;
-	int ret = 0;
+	struct ref_target *t = NULL;
+	struct iofd_maps maps;
+	uint32_t *count = NULL;
+	int ret;
 
 	if (len % IOFD_PAGE_SIZE || uptr % IOFD_PAGE_SIZE ||
 	    __builtin_add_overflow(uptr, len, &end))
@@ -227,24 +265,26 @@ static int check_refs(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 	ret = user_mapped(ictx, uptr, len);
 	if (ret)
 		return ret;
+	t = calloc(npages, sizeof(*t));
 	count = calloc(npages, sizeof(*count));
-	if (!count)
-		return -ENOMEM;
-	for (struct iopt_area *n = iopt_first_at_or_after(&sys->pa_tree, 0); n;
-	     n = iopt_next(&sys->pa_tree, n)) {
-		struct iofd_pages *pg = (struct iofd_pages *)n;
-		uint64_t lo = pg->uva_base, hi = lo + (n->last - n->iova);
-
-		if (!pg->pin_users || !iofd_same_mm(pg->ictx, ictx) ||
-		    hi < uptr || lo >= end)
-			continue;
-		for (uint64_t p = lo < uptr ? uptr : lo; p <= hi && p < end;
-		     p += IOFD_PAGE_SIZE)
-			count[(p - uptr) / IOFD_PAGE_SIZE]++;
+	if (!t || !count) {
+		ret = -ENOMEM;
+		goto out;
 	}
+	iofd_maps_load(ictx, &maps);
+	for (uint64_t i = 0; i < npages; i++) {
+		iofd_memid_uva(&maps, ictx, uptr + i * IOFD_PAGE_SIZE,
+			       &t[i].id);
+		t[i].page = i;
+	}
+	qsort(t, npages, sizeof(*t), cmp_target);
+	count_pins(ictx->sys, &maps, t, npages, count);
+	iofd_maps_free(&maps);
 	for (uint64_t i = 0; i < npages && !ret; i++)
 		if (count[i] != cmd->check_refs.refs)
 			ret = -EIO;
+out:
+	free(t);
 	free(count);
 	return ret;
 }
@@ -448,6 +488,63 @@ static int check_dev_cache(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 	return ret;
 }
 
+/* iommufd_test_pasid_attach / _replace / _detach */
+static int pasid_op(struct iofd_ucmd *ucmd, struct iommu_test_cmd *cmd)
+{
+	struct iofd_stdev *st = get_stdev(ucmd->ictx, cmd->id);
+	uint32_t pasid = cmd->pasid_attach.pasid;
+	struct iofd_device *idev;
+	int ret = 0;
+
+	if (!st)
+		return -ENOENT;
+	idev = st->md->idev;
+	if (cmd->op == IOMMU_TEST_OP_PASID_DETACH) {
+		iofd_device_detach(idev, pasid);
+	} else {
+		ret = iofd_device_change_pt(
+			idev, pasid, &cmd->pasid_attach.pt_id,
+			cmd->op == IOMMU_TEST_OP_PASID_REPLACE);
+		if (!ret)
+			ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));
+		if (ret && cmd->op == IOMMU_TEST_OP_PASID_ATTACH &&
+		    iofd_device_pasid_hwpt(idev, pasid) &&
+		    ret == -EFAULT) /* the kernel detaches on a failed reply */
+			iofd_device_detach(idev, pasid);
+	}
+	iofd_put_object(&st->obj);
+	return ret;
+}
+
+/* iommufd_test_pasid_check_hwpt: hwpt_id 0 means "nothing attached" */
+static int pasid_check(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
+{
+	struct iofd_stdev *st = get_stdev(ictx, cmd->id);
+	struct iofd_hwpt *cur, *want;
+	int ret = 0;
+
+	if (!st)
+		return -ENOENT;
+	cur = iofd_device_pasid_hwpt(st->md->idev, cmd->pasid_check.pasid);
+	if (!cmd->pasid_check.hwpt_id) {
+		ret = cur ? -EINVAL : 0;
+	} else {
+		want = (struct iofd_hwpt *)iofd_get_object(
+			ictx, cmd->pasid_check.hwpt_id, IOFD_OBJ_ANY);
+		if (!want)
+			ret = -ENOENT;
+		else if (want->obj.type != IOFD_OBJ_HWPT_PAGING &&
+			 want->obj.type != IOFD_OBJ_HWPT_NESTED)
+			ret = -EINVAL;
+		else if (want != cur)
+			ret = -EINVAL;
+		if (want)
+			iofd_put_object(&want->obj);
+	}
+	iofd_put_object(&st->obj);
+	return ret;
+}
+
 /**
  * iofd_test_cmd() - IOMMU_TEST_CMD (kernel iommufd_test): by op; an
  * unknown op is EOPNOTSUPP.
@@ -493,6 +590,12 @@ int iofd_test_cmd(struct iofd_ucmd *ucmd)
 			       0;
 	case IOMMU_TEST_OP_DIRTY:
 		return dirty(ucmd, cmd);
+	case IOMMU_TEST_OP_PASID_ATTACH:
+	case IOMMU_TEST_OP_PASID_REPLACE:
+	case IOMMU_TEST_OP_PASID_DETACH:
+		return pasid_op(ucmd, cmd);
+	case IOMMU_TEST_OP_PASID_CHECK_HWPT:
+		return pasid_check(ictx, cmd);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -11,18 +11,23 @@
  * overwritten); the rest of the arena keeps what earlier records left
  * there. 0x60-0xa3 are ioctls (the VFIO compatibility commands, iommufd's
  * table, IOMMU_TEST_CMD at 0xa0); the integer-argument VFIO commands
- * (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg. 0xa4-0xa7 are
+ * (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg; descriptor 7
+ * is an 8 KiB memfd for IOAS_MAP_FILE. 0xa4-0xa7 are
  * what the device side does, with arguments from the struct bytes: bind
  * or unbind a machine device, attach (or replace), detach or close an
  * access, and a device's DMA (through the VT-d unit into the arena).
  * Checked: every result is 0, 1 (an extension's answer) or one of the
  * errnos iommufd uses.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "uapi_sim/iommufd.h"
 
@@ -64,6 +69,22 @@ static int arena_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
 	    len > ARENA_SIZE - (uptr - ARENA_BASE))
 		return -EFAULT;
 	return 0;
+}
+
+/* One 8 KiB memfd stands for the client's files: its descriptor is 7. */
+static int harness_file = -1;
+
+static int arena_get_file(void *ctx, int32_t fd)
+{
+	(void)ctx;
+	if (fd != 7)
+		return -EBADF;
+	if (harness_file < 0) {
+		harness_file = memfd_create("fuzz_iofd", MFD_CLOEXEC);
+		if (harness_file < 0 || ftruncate(harness_file, 8192))
+			return -EBADF;
+	}
+	return fcntl(harness_file, F_DUPFD_CLOEXEC, 0);
 }
 
 static bool known_errno(int ret)
@@ -118,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct iofd_uaccess ua = { .read = arena_read,
 				   .write = arena_write,
 				   .pin = arena_pin,
+				   .get_file = arena_get_file,
 				   .memlock_limit = UINT64_MAX };
 	struct iofd_ctx *ctx;
 

@@ -58,6 +58,7 @@ static const struct len_case {
 	{ IOMMU_OPTION, 24, 24 },
 	{ IOMMU_VFIO_IOAS, 12, 12 },
 	{ IOMMU_IOAS_MAP, 40, 40 },
+	{ IOMMU_IOAS_MAP_FILE, 40, 40 },
 	{ IOMMU_IOAS_UNMAP, 24, 24 },
 	{ IOMMU_IOAS_COPY, 40, 40 },
 	{ IOMMU_IOAS_CHANGE_PROCESS, 8, 8 },

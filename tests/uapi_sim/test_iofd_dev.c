@@ -5,11 +5,13 @@
  * function (drivers/iommu/iommufd/) whose behaviour it mirrors. DMA goes
  * through the unit's hardware path into this process's own memory.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "iofd_test.h"
@@ -508,6 +510,7 @@ START_TEST(test_hwpt_legacy)
 	hi.dev_id = dev;
 	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
 	ck_assert_uint_eq(hi.out_capabilities, 0);
+	ck_assert_uint_eq(hi.out_max_pasid_log2, 0); /* no PASIDs in legacy */
 	ck_assert_uint_ne(hwpt_alloc(dev, ioas, 0, 0), 0);
 }
 END_TEST
@@ -595,6 +598,7 @@ START_TEST(test_hw_info)
 	ck_assert_uint_eq(hi.data_len, sizeof(*v));
 	ck_assert_uint_eq(hi.out_data_type, IOMMU_HW_INFO_TYPE_INTEL_VTD);
 	ck_assert_uint_eq(hi.out_capabilities, IOMMU_HW_CAP_DIRTY_TRACKING);
+	ck_assert_uint_eq(hi.out_max_pasid_log2, 15);
 	/* the rest of a longer buffer is zeroed */
 	memset(data, 0xff, sizeof(data));
 	hi.data_len = sizeof(data);
@@ -728,6 +732,82 @@ START_TEST(test_huge_pages)
 }
 END_TEST
 
+/* PASID attach on VT-d (scalable mode): requests with the PASID use its
+ * own domain, the RID keeps its own; the PASID entry goes away on
+ * detach. Legacy mode has no PASIDs. */
+START_TEST(test_vtd_pasid)
+{
+	uint8_t *a = pages(1), *b = pages(1), got;
+	uint32_t ioas_a = ioas_alloc(), ioas_b = ioas_alloc(), dev = bind(0);
+	uint32_t ha, hb, pt;
+	struct dma_result res;
+
+	a[0] = 0xa1;
+	b[0] = 0xb2;
+	ck_assert_int_eq(map_at(ioas_a, a, PAGE, 0x10000, RW), 0);
+	ck_assert_int_eq(map_at(ioas_b, b, PAGE, 0x10000, RW), 0);
+	ha = hwpt_alloc(dev, ioas_a, IOMMU_HWPT_ALLOC_PASID, 0);
+	hb = hwpt_alloc(dev, ioas_b, IOMMU_HWPT_ALLOC_PASID, 0);
+	attach(dev, ha);
+	pt = hb;
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev, 1u << 15, &pt), -EINVAL);
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev, 5, &pt), 0);
+	ck_assert_int_eq(iofd_sys_dma(sys, 0, 5, 0x10000, &got, 1, false, NULL),
+			 0);
+	ck_assert_uint_eq(got, 0xb2);
+	ck_assert_int_eq(dma_rd(0, 0x10000, &got, 1), 0);
+	ck_assert_uint_eq(got, 0xa1);
+	ck_assert_int_eq(iofd_sys_dma(sys, 0, 6, 0x10000, &got, 1, false, &res),
+			 -EIO); /* a PASID nobody attached */
+	ck_assert_int_eq(destroy(hb), -EBUSY);
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, 5), 0);
+	ck_assert_int_eq(iofd_sys_dma(sys, 0, 5, 0x10000, &got, 1, false, NULL),
+			 -EIO);
+	ck_assert_int_eq(destroy(hb), 0);
+	teardown();
+	up("mode=legacy", 0, 0);
+	ioas_a = ioas_alloc();
+	dev = bind(0);
+	pt = ioas_a;
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev, 5, &pt), -EINVAL);
+	munmap(a, PAGE);
+	munmap(b, PAGE);
+}
+END_TEST
+
+/* A MAP_FILE area through the VT-d unit: DMA reads and writes the
+ * file's bytes (pages.c file pages, pread/pwrite behind the window). */
+START_TEST(test_file_dma)
+{
+	struct iommu_ioas_map_file m = { .size = sizeof(m),
+					 .flags = RW |
+						  IOMMU_IOAS_MAP_FIXED_IOVA,
+					 .start = PAGE,
+					 .length = 2 * PAGE,
+					 .iova = 0x200000 };
+	int mfd = memfd_create("iofd", 0);
+	char got[8] = "", back[8] = "";
+	uint32_t ioas = ioas_alloc();
+
+	ck_assert_int_ge(mfd, 0);
+	ck_assert_int_eq(ftruncate(mfd, 4 * PAGE), 0);
+	ck_assert_int_eq(pwrite(mfd, "abcdefg", 8, PAGE + 16), 8);
+	m.ioas_id = ioas;
+	m.fd = mfd;
+	ck_assert_int_eq(io(IOMMU_IOAS_MAP_FILE, &m), 0);
+	attach(bind(0), ioas);
+	ck_assert_int_eq(dma_rd(0, 0x200000 + 16, got, 8), 0);
+	ck_assert_str_eq(got, "abcdefg");
+	ck_assert_int_eq(dma_wr(0, 0x200000 + PAGE, "XYZ", 4), 0);
+	ck_assert_int_eq(pread(mfd, back, 4, 2 * PAGE), 4);
+	ck_assert_str_eq(back, "XYZ");
+	/* the area holds its own reference: closing the fd changes nothing */
+	close(mfd);
+	ck_assert_int_eq(dma_rd(0, 0x200000 + 16, got, 8), 0);
+	ck_assert_str_eq(got, "abcdefg");
+}
+END_TEST
+
 /* Close with everything in place: devices unbound, objects freed leaves
  * first, the group's ownership released (LSan checks the rest). */
 START_TEST(test_close_all)
@@ -767,6 +847,8 @@ int main(void)
 	tcase_add_test(tc, test_hw_info);
 	tcase_add_test(tc, test_dirty);
 	tcase_add_test(tc, test_huge_pages);
+	tcase_add_test(tc, test_vtd_pasid);
+	tcase_add_test(tc, test_file_dma);
 	tcase_add_test(tc, test_close_all);
 	suite_add_tcase(s, tc);
 	return check_run_suite(s);

@@ -5,11 +5,14 @@
  * case names the kernel function (drivers/iommu/iommufd/selftest.c and
  * friends) whose behaviour it mirrors.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include <check.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "check_main.h"
 #include "iofd_test.h"
@@ -590,6 +593,195 @@ START_TEST(test_access)
 }
 END_TEST
 
+static int map_file(uint32_t ioas, int fd, uint64_t start, uint64_t len,
+		    uint64_t iova, uint32_t prot)
+{
+	struct iommu_ioas_map_file m = { .size = sizeof(m),
+					 .flags = prot |
+						  IOMMU_IOAS_MAP_FIXED_IOVA,
+					 .ioas_id = ioas,
+					 .fd = fd,
+					 .start = start,
+					 .length = len,
+					 .iova = iova };
+
+	return io(IOMMU_IOAS_MAP_FILE, &m);
+}
+
+/* ioas.c iommufd_ioas_map_file + pages.c file pages: a memfd mapped by
+ * file and by address is the same memory to MD_CHECK_MAP and
+ * MD_CHECK_REFS (the selftest's one_domain_file variants); EBADF, EPERM,
+ * EFAULT past the end once pinned; CHANGE_PROCESS allows file areas. */
+START_TEST(test_map_file)
+{
+	struct iommu_ioas_change_process chp = { .size = sizeof(chp) };
+	int mfd = memfd_create("iofd", 0), ro;
+	uint32_t ioas = ioas_alloc(), ioas2 = ioas_alloc();
+	uint8_t *mbuf, *anon = pages(1);
+	struct mock m;
+
+	ck_assert_int_ge(mfd, 0);
+	ck_assert_int_eq(ftruncate(mfd, 16 * PAGE), 0);
+	mbuf = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, mfd,
+		    0);
+	ck_assert(mbuf != MAP_FAILED);
+	ck_assert_int_eq(map_file(ioas, -1, 0, PAGE, BASE, RW), -EBADF);
+	ck_assert_int_eq(map_file(ioas, mfd, 0, PAGE, BASE, 0), -EINVAL);
+	ck_assert_int_eq(map_file(99, mfd, 0, PAGE, BASE, RW), -ENOENT);
+	ck_assert_int_eq(map_file(ioas, mfd, 2 * PAGE, 8 * PAGE, BASE, RW), 0);
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &chp), 0);
+	ck_assert_int_eq(mock_domain(ioas, 0, &m), 0);
+	ck_assert_int_eq(check_map(m.hwpt, BASE, 8 * PAGE, mbuf + 2 * PAGE), 0);
+	ck_assert_int_eq(check_map(m.hwpt, BASE, PAGE, mbuf), -EINVAL);
+	ck_assert_int_eq(check_refs(mbuf + 2 * PAGE, 8 * PAGE, 1), 0);
+	ck_assert_int_eq(check_refs(mbuf, 2 * PAGE, 0), 0);
+	/* the same memory by address as well: two pins */
+	ck_assert_int_eq(
+		map_at(ioas, mbuf + 2 * PAGE, PAGE, BASE + 0x100000, RW), 0);
+	ck_assert_int_eq(
+		check_map(m.hwpt, BASE + 0x100000, PAGE, mbuf + 2 * PAGE), 0);
+	ck_assert_int_eq(check_refs(mbuf + 2 * PAGE, PAGE, 2), 0);
+	ck_assert_int_eq(io(IOMMU_IOAS_CHANGE_PROCESS, &chp), -EINVAL);
+	/* past the end of the file: nothing to pin */
+	ck_assert_int_eq(map_file(ioas, mfd, 12 * PAGE, 8 * PAGE,
+				  BASE + 0x200000, RW),
+			 -EFAULT);
+	/* a file not open for writing maps only read-only */
+	ro = open("/proc/self/exe", O_RDONLY);
+	ck_assert_int_ge(ro, 0);
+	ck_assert_int_eq(map_file(ioas2, ro, 0, PAGE, BASE, RW), -EPERM);
+	ck_assert_int_eq(
+		map_file(ioas2, ro, 0, PAGE, BASE, IOMMU_IOAS_MAP_READABLE), 0);
+	close(ro);
+	ck_assert_int_eq(unmap_all(ioas), 0);
+	ck_assert_int_eq(check_refs(mbuf, 16 * PAGE, 0), 0);
+	/* anonymous private memory is its own address only */
+	ck_assert_int_eq(map_at(ioas, anon, PAGE, BASE, RW), 0);
+	ck_assert_int_eq(check_map(m.hwpt, BASE, PAGE, anon), 0);
+	ck_assert_int_eq(check_map(m.hwpt, BASE, PAGE, mbuf), -EINVAL);
+	munmap(mbuf, 16 * PAGE);
+	munmap(anon, PAGE);
+	close(mfd);
+}
+END_TEST
+
+static int pasid_cmd(uint32_t op, uint32_t stdev, uint32_t pasid, uint32_t pt)
+{
+	struct iommu_test_cmd c = { 0 };
+
+	c.pasid_attach.pasid = pasid;
+	c.pasid_attach.pt_id = pt;
+	return tcmd(op, stdev, &c);
+}
+
+static int pasid_check(uint32_t stdev, uint32_t pasid, uint32_t hwpt)
+{
+	struct iommu_test_cmd c = { 0 };
+
+	c.pasid_check.pasid = pasid;
+	c.pasid_check.hwpt_id = hwpt;
+	return tcmd(IOMMU_TEST_OP_PASID_CHECK_HWPT, stdev, &c);
+}
+
+/* iommufd_hwpt_pasid_compat and the PASID attach records, through the
+ * selftest's PASID ops (as iommufd_device_pasid.pasid_attach uses them):
+ * compatibility both ways, EBUSY, replace, the planted ENOMEM of PASID
+ * 1024 and its rollback, detach of nothing. */
+START_TEST(test_pasid)
+{
+	struct iommu_hwpt_selftest data = { IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .flags = IOMMU_HWPT_ALLOC_PASID,
+				      .data_type = IOMMU_HWPT_DATA_SELFTEST,
+				      .data_len = sizeof(data),
+				      .data_uptr = (uintptr_t)&data };
+	struct iommu_test_cmd c = { 0 };
+	uint32_t ioas = ioas_alloc(), plain, parent, nested;
+	struct mock m, np;
+
+	ck_assert_int_eq(mock_domain(ioas, MOCK_FLAGS_DEVICE_PASID, &m), 0);
+	plain = hwpt_alloc(m.idev, ioas, 0);
+	parent = hwpt_alloc(m.idev, ioas,
+			    IOMMU_HWPT_ALLOC_NEST_PARENT |
+				    IOMMU_HWPT_ALLOC_PASID);
+	h.dev_id = m.idev;
+	h.pt_id = parent;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), 0);
+	nested = h.out_hwpt_id;
+	/* not PASID-compatible HWPTs, or the RID on one: EINVAL */
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, m.stdev, 100,
+				   plain),
+			 -EINVAL);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, m.stdev, 100,
+				   nested),
+			 -EINVAL); /* the RID is on its automatic HWPT */
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, m.stdev, 100,
+				   ioas),
+			 -EINVAL);
+	ck_assert_int_eq(pasid_check(m.stdev, 100, 0), 0);
+	c.mock_domain_replace.pt_id = parent;
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m.stdev, &c),
+			 0);
+	ck_assert_int_eq(
+		pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, m.stdev, 100, nested), 0);
+	ck_assert_int_eq(pasid_check(m.stdev, 100, nested), 0);
+	ck_assert_int_eq(pasid_check(m.stdev, 100, 0), -EINVAL);
+	ck_assert_int_eq(pasid_check(m.stdev, 100, parent), -EINVAL);
+	ck_assert_int_eq(pasid_check(m.stdev, 0, parent), 0); /* the RID */
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, m.stdev, 100,
+				   nested),
+			 -EBUSY);
+	ck_assert_int_eq(destroy(nested), -EBUSY);
+	/* the RID cannot leave for a HWPT without PASID while one is on */
+	c.mock_domain_replace.pt_id = plain;
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m.stdev, &c),
+			 -EINVAL);
+	/* replace */
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_REPLACE, m.stdev, 200,
+				   parent),
+			 -EINVAL);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_REPLACE, m.stdev, 100,
+				   ioas),
+			 -EINVAL);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_REPLACE, m.stdev, 100,
+				   parent),
+			 0);
+	ck_assert_int_eq(pasid_check(m.stdev, 100, parent), 0);
+	ck_assert_int_eq(destroy(nested), 0);
+	/* PASID 1024: the second change into a domain fails, nothing moves */
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, m.stdev,
+				   IOMMU_TEST_PASID_RESERVED, parent),
+			 0);
+	h.flags = IOMMU_HWPT_ALLOC_PASID;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), 0);
+	nested = h.out_hwpt_id;
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_REPLACE, m.stdev,
+				   IOMMU_TEST_PASID_RESERVED, nested),
+			 -ENOMEM);
+	ck_assert_int_eq(
+		pasid_check(m.stdev, IOMMU_TEST_PASID_RESERVED, parent), 0);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_REPLACE, m.stdev,
+				   IOMMU_TEST_PASID_RESERVED, nested),
+			 0);
+	/* detach, also of nothing */
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_DETACH, m.stdev, 100, 0),
+			 0);
+	ck_assert_int_eq(pasid_check(m.stdev, 100, 0), 0);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_DETACH, m.stdev, 100, 0),
+			 0);
+	/* a device without PASID support */
+	ck_assert_int_eq(mock_domain(ioas, 0, &np), 0);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, np.stdev, 100,
+				   parent),
+			 -EINVAL);
+	ck_assert_int_eq(pasid_cmd(IOMMU_TEST_OP_PASID_ATTACH, 99, 100, parent),
+			 -ENOENT);
+	/* destroying the device drops its PASIDs */
+	ck_assert_int_eq(destroy(m.stdev), 0);
+	ck_assert_int_eq(destroy(nested), 0);
+}
+END_TEST
+
 /* mock_dev_create's cache and iommufd_test_dev_check_cache. */
 START_TEST(test_dev_cache)
 {
@@ -649,6 +841,8 @@ int main(void)
 	tcase_add_test(tc, test_dirty_huge);
 	tcase_add_test(tc, test_nested);
 	tcase_add_test(tc, test_access);
+	tcase_add_test(tc, test_map_file);
+	tcase_add_test(tc, test_pasid);
 	tcase_add_test(tc, test_dev_cache);
 	tcase_add_test(tc, test_close_all);
 	suite_add_tcase(s, tc);
