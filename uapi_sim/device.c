@@ -36,6 +36,14 @@ static struct iofd_ioas *hwpt_ioas(struct iofd_hwpt *hwpt)
 	return hwpt->parent ? hwpt->parent->ioas : hwpt->ioas;
 }
 
+/* @idev leaves @hwpt: its unanswered faults there are answered for it
+ * (kernel iommufd_auto_response_faults). */
+static void leave(struct iofd_device *idev, struct iofd_hwpt *hwpt)
+{
+	if (hwpt->fault)
+		iofd_fault_drop_device(hwpt->fault, idev);
+}
+
 /* Drop a device's reference on @hwpt; an automatic one nobody else
  * uses goes with it (kernel iommufd_hw_pagetable_put). */
 static void hwpt_put(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt)
@@ -160,6 +168,7 @@ static int do_replace_pasid(struct iofd_device *idev, uint32_t pasid,
 	ret = idev->ops->attach_pasid(idev, pasid, hwpt->dom, old->dom);
 	if (ret)
 		return ret;
+	leave(idev, old);
 	pa->hwpt = hwpt;
 	hwpt->obj.users += pa->ndev;
 	old->obj.users -= pa->ndev - 1;
@@ -240,6 +249,7 @@ static int do_replace(struct iofd_device *idev, uint32_t pasid,
 	grp->hwpt = hwpt;
 	for (i = 0; i < grp->nbound; i++) {
 		if (grp->members[i]->hwpt == old) {
+			leave(grp->members[i], old);
 			grp->members[i]->hwpt = hwpt;
 			hwpt->obj.users++;
 			moved++;
@@ -385,6 +395,7 @@ static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
 		;
 	idev->pasids[i] = idev->pasids[--idev->npasids];
 	hwpt = pa->hwpt;
+	leave(idev, hwpt);
 	if (!--pa->ndev) {
 		idev->ops->detach_pasid(idev, pasid);
 		*pa = grp->pasids[--grp->npasids];
@@ -411,6 +422,7 @@ void iofd_device_detach(struct iofd_device *idev, uint32_t pasid)
 	if (!hwpt)
 		return;
 	iofd_ioas_unreserve(hwpt_ioas(hwpt), idev);
+	leave(idev, hwpt);
 	if (!--grp->nattached) {
 		idev->ops->detach_group(idev);
 		grp->hwpt = NULL;

@@ -89,6 +89,8 @@ void iofd_hwpt_destroy(struct iofd_hwpt *hwpt)
 		hwpt->dom->ops->free(hwpt->dom);
 	if (hwpt->parent)
 		iofd_put_object(&hwpt->parent->obj);
+	if (hwpt->fault)
+		iofd_put_object(&hwpt->fault->obj);
 	free(hwpt);
 }
 
@@ -134,18 +136,18 @@ static int paging_alloc(struct iofd_device *idev, struct iofd_ioas *ioas,
 	return iofd_hwpt_paging_new(idev, ioas, c->flags, false, out);
 }
 
-static int check_fault_id(struct iofd_ctx *ictx,
-			  const struct iommu_hwpt_alloc *c)
+/* FAULT_ID_VALID: the HWPT sends its faults to that object (a ref). */
+static int take_fault(struct iofd_ctx *ictx, const struct iommu_hwpt_alloc *c,
+		      struct iofd_hwpt *hwpt)
 {
 	struct iofd_object *fault;
 
-	/* no fault objects exist yet, so a valid fault_id names nothing */
 	if (!(c->flags & IOMMU_HWPT_FAULT_ID_VALID))
 		return 0;
 	fault = iofd_get_object(ictx, c->fault_id, IOFD_OBJ_FAULT);
 	if (!fault)
 		return -ENOENT;
-	iofd_put_object(fault);
+	hwpt->fault = (struct iofd_fault *)fault; /* keeps get's reference */
 	return 0;
 }
 
@@ -192,7 +194,7 @@ int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd)
 	if (ret)
 		return ret;
 	/* the kernel looks the fault object up once the HWPT exists */
-	ret = check_fault_id(ictx, cmd);
+	ret = take_fault(ictx, cmd, hwpt);
 	cmd->out_hwpt_id = hwpt->obj.id;
 	if (!ret)
 		ret = iofd_ucmd_respond(ucmd, sizeof(*cmd));

@@ -182,6 +182,7 @@ struct iofd_hwpt {
 	uint32_t flags; /* IOMMU_HWPT_ALLOC_* */
 	bool auto_domain; /* made by an attach to an IOAS */
 	bool dirty_tracking; /* SET_DIRTY_TRACKING enabled */
+	struct iofd_fault *fault; /* FAULT_ID_VALID: where faults go (a ref) */
 };
 
 #define IOFD_GROUP_MAX 8
@@ -231,6 +232,16 @@ struct iofd_mock_dev {
 struct iofd_stdev {
 	struct iofd_object obj;
 	struct iofd_mock_dev *md;
+};
+
+/* A fault object (fault.c): page requests queued for the client. */
+struct iofd_fault_group;
+struct iofd_fault {
+	struct iofd_object obj;
+	struct iofd_ctx *ictx;
+	struct iofd_fault_group *pending; /* not read yet, oldest first */
+	struct iofd_fault_group *responding; /* read, not answered */
+	bool fd_closed;
 };
 
 /* An access (kernel iommufd_access): in-"kernel" use of an IOAS. */
@@ -419,6 +430,14 @@ uint32_t iofd_mock_iotlb(const struct iofd_domain *d, unsigned int i);
 /* test_cmd.c */
 int iofd_test_cmd(struct iofd_ucmd *ucmd);
 void iofd_stdev_destroy(struct iofd_stdev *st);
+
+/* fault.c */
+int iofd_fault_alloc_ioctl(struct iofd_ucmd *ucmd);
+void iofd_fault_free(struct iofd_fault *f);
+int iofd_fault_report(struct iofd_fault *f, struct iofd_device *idev,
+		      const struct iommu_hwpt_pgfault *rec);
+void iofd_fault_drop_device(struct iofd_fault *f, struct iofd_device *idev);
+void iofd_close_faults(struct iofd_ctx *ictx);
 
 /* access.c */
 int iofd_access_create(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,

@@ -113,6 +113,17 @@ int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid);
 
 int iommufd_sim_access_close(struct iofd_ctx *ictx, uint32_t access);
 
+/*
+ * The fault "fd" of IOMMU_FAULT_QUEUE_ALLOC (a handle until the transport
+ * makes it a file): read, write, poll and close.
+ */
+int64_t iommufd_sim_fault_read(struct iofd_ctx *ictx, uint32_t fd,
+			       uint64_t uptr, uint64_t count, uint64_t pos);
+int64_t iommufd_sim_fault_write(struct iofd_ctx *ictx, uint32_t fd,
+				uint64_t uptr, uint64_t count, uint64_t pos);
+int iommufd_sim_fault_pending(struct iofd_ctx *ictx, uint32_t fd);
+int iommufd_sim_fault_close(struct iofd_ctx *ictx, uint32_t fd);
+
 /** struct iofd_pin_stats - pinned pages charged, per account. */
 struct iofd_pin_stats {
 	uint64_t user_pages; /* the context's user (RLIMIT_MODE 0) */

@@ -48,6 +48,7 @@ union iofd_ucmd_buffer {
 	struct iommu_hwpt_get_dirty_bitmap get_dirty;
 	struct iommu_hwpt_invalidate invalidate;
 	struct iommu_test_cmd test;
+	struct iommu_fault_alloc fault_alloc;
 };
 
 struct iofd_ioctl_op {
@@ -99,6 +100,8 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 		 struct iommu_hwpt_get_dirty_bitmap, data),
 	IOCTL_OP(IOMMU_HWPT_INVALIDATE, iofd_hwpt_invalidate,
 		 struct iommu_hwpt_invalidate, __reserved),
+	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iofd_fault_alloc_ioctl,
+		 struct iommu_fault_alloc, out_fault_fd),
 	IOCTL_OP(IOMMU_TEST_CMD, iofd_test_cmd, struct iommu_test_cmd, last),
 };
 
@@ -380,6 +383,7 @@ void iommufd_sim_close(struct iofd_ctx *ictx)
 		return;
 	sys = ictx->sys;
 	iofd_close_accesses(ictx);
+	iofd_close_faults(ictx);
 	iofd_unbind_all(ictx);
 	iofd_destroy_all(ictx);
 	free(ictx->objs);

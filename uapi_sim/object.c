@@ -91,6 +91,9 @@ void iofd_object_free(struct iofd_object *obj)
 	case IOFD_OBJ_DEVICE:
 		iofd_device_destroy((struct iofd_device *)obj);
 		break;
+	case IOFD_OBJ_FAULT:
+		iofd_fault_free((struct iofd_fault *)obj);
+		break;
 	case IOFD_OBJ_ACCESS:
 		iofd_access_free((struct iofd_access *)obj);
 		break;

@@ -11,8 +11,8 @@
  * same client (iofd_same_mm), and a domain's physical address leads back
  * to the user address through the pages object that owns it.
  *
- * Not yet: TRIGGER_IOPF and TRIGGER_VEVENT answer EOPNOTSUPP, as a
- * kernel without them would (docs/iommufd.md).
+ * Not yet: TRIGGER_VEVENT answers EOPNOTSUPP, as a kernel without it
+ * would (docs/iommufd.md).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -545,6 +545,35 @@ static int pasid_check(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 	return ret;
 }
 
+/* iommufd_test_trigger_iopf: a page request of device dev_id (LAST_PAGE,
+ * PASID_VALID for a PASID), delivered to the fault object of the HWPT
+ * the device or PASID is attached to; dropped when there is none (the
+ * command still succeeds, as the kernel's). */
+static int trigger_iopf(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
+{
+	struct iommu_hwpt_pgfault rec = {
+		.flags = IOMMU_PGFAULT_FLAGS_LAST_PAGE,
+		.pasid = cmd->trigger_iopf.pasid,
+		.grpid = cmd->trigger_iopf.grpid,
+		.perm = cmd->trigger_iopf.perm,
+		.addr = cmd->trigger_iopf.addr,
+	};
+	struct iofd_device *idev = (struct iofd_device *)iofd_get_object(
+		ictx, cmd->trigger_iopf.dev_id, IOFD_OBJ_DEVICE);
+	struct iofd_hwpt *hwpt;
+	int ret = 0;
+
+	if (!idev)
+		return -ENOENT;
+	if (rec.pasid != IOMMU_NO_PASID)
+		rec.flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
+	hwpt = iofd_device_pasid_hwpt(idev, rec.pasid);
+	if (hwpt && hwpt->fault)
+		ret = iofd_fault_report(hwpt->fault, idev, &rec);
+	iofd_put_object(&idev->obj);
+	return ret;
+}
+
 /**
  * iofd_test_cmd() - IOMMU_TEST_CMD (kernel iommufd_test): by op; an
  * unknown op is EOPNOTSUPP.
@@ -596,6 +625,8 @@ int iofd_test_cmd(struct iofd_ucmd *ucmd)
 		return pasid_op(ucmd, cmd);
 	case IOMMU_TEST_OP_PASID_CHECK_HWPT:
 		return pasid_check(ictx, cmd);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return trigger_iopf(ictx, cmd);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -14,8 +14,9 @@
  * (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg; descriptor 7
  * is an 8 KiB memfd for IOAS_MAP_FILE. 0xa4-0xa7 are
  * what the device side does, with arguments from the struct bytes: bind
- * or unbind a machine device, attach (or replace), detach or close an
- * access, and a device's DMA (through the VT-d unit into the arena).
+ * or unbind a machine device, attach (or replace), close an access /
+ * detach / read or write a fault fd, and a device's DMA (through the VT-d
+ * unit into the arena).
  * Checked: every result is 0, 1 (an extension's answer) or one of the
  * errnos iommufd uses.
  */
@@ -94,7 +95,7 @@ static bool known_errno(int ret)
 				  -EOPNOTSUPP, -ENOMEM,	    -ENODEV, -EMSGSIZE,
 				  -ENOSPC,     -EADDRINUSE, -EEXIST, -EOVERFLOW,
 				  -EPERM,      -EBADFD,	    -EBADE,  -EIO,
-				  -EBADF };
+				  -EBADF,      -ESPIPE };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (ret == ok[i])
@@ -117,6 +118,7 @@ static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
 	uint32_t id = arena_u32(1), pt = arena_u32(2);
 	uint64_t iova = (uint64_t)arena_u32(3) << 32 | arena_u32(2);
 	uint8_t buf[64];
+	int64_t n;
 
 	switch (nr) {
 	case 0xa4:
@@ -125,8 +127,24 @@ static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
 	case 0xa5:
 		return iommufd_sim_attach(ctx, id, arg & 1, &pt);
 	case 0xa6:
-		return arg & 1 ? iommufd_sim_detach(ctx, id, 0) :
-				 iommufd_sim_access_close(ctx, id);
+		switch (arg & 3) {
+		case 0:
+			return iommufd_sim_access_close(ctx, id);
+		case 1:
+			return iommufd_sim_detach(ctx, id, 0);
+		case 2: /* read into the arena's second half */
+			n = iommufd_sim_fault_read(ctx, id, ARENA_BASE + 2048,
+						   (arg >> 2) % 64 * 8, 0);
+			break;
+		default:
+			n = iommufd_sim_fault_write(ctx, id, ARENA_BASE + 16,
+						    (arg >> 2) % 32, 0);
+			break;
+		}
+		/* bytes moved must be whole records */
+		if (n > 0 && n % (arg & 1 ? 8 : 40))
+			abort();
+		return n > 0 ? 0 : (int)n;
 	default:
 		memcpy(buf, arena + 16, sizeof(buf));
 		return iofd_sys_dma(iommufd_sim_sys(ctx), (arg >> 1) % 5, 0,

@@ -17,12 +17,12 @@
 static struct iofd_ctx *ctx;
 
 /* One ioctl on the context under test: 0 or -errno, as the kernel's. */
-static int io(unsigned long cmd, void *arg)
+static inline int io(unsigned long cmd, void *arg)
 {
 	return iommufd_sim_ioctl(ctx, cmd, (uint64_t)(uintptr_t)arg);
 }
 
-static uint32_t ioas_alloc(void)
+static inline uint32_t ioas_alloc(void)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
 

@@ -67,6 +67,7 @@ static const struct len_case {
 	{ IOMMU_HWPT_SET_DIRTY_TRACKING, 16, 16 },
 	{ IOMMU_HWPT_GET_DIRTY_BITMAP, 48, 48 },
 	{ IOMMU_HWPT_INVALIDATE, 32, 32 },
+	{ IOMMU_FAULT_QUEUE_ALLOC, 16, 16 },
 	{ 0x3ba0 /* IOMMU_TEST_CMD */, 72, 68 },
 };
 

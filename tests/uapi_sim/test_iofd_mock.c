@@ -782,6 +782,112 @@ START_TEST(test_pasid)
 }
 END_TEST
 
+static int trigger_iopf(uint32_t dev, uint32_t pasid, uint64_t addr)
+{
+	struct iommu_test_cmd c = { 0 };
+
+	c.trigger_iopf.dev_id = dev;
+	c.trigger_iopf.pasid = pasid;
+	c.trigger_iopf.grpid = 0x2;
+	c.trigger_iopf.perm = IOMMU_PGFAULT_PERM_READ |
+			      IOMMU_PGFAULT_PERM_WRITE;
+	c.trigger_iopf.addr = addr;
+	return tcmd(IOMMU_TEST_OP_TRIGGER_IOPF, 0, &c);
+}
+
+static int64_t respond(uint32_t fd, uint32_t cookie, uint32_t code)
+{
+	struct iommu_hwpt_page_response r = { cookie, code };
+
+	return iommufd_sim_fault_write(ctx, fd, (uintptr_t)&r, sizeof(r), 0);
+}
+
+/* eventq.c IOMMU_FAULT_QUEUE_ALLOC and the fault fd, with the selftest's
+ * TRIGGER_IOPF into a nested HWPT made with FAULT_ID_VALID: records,
+ * cookies (lowest free from 1), responses, ESPIPE, and the automatic
+ * answer when the device leaves the HWPT. */
+START_TEST(test_fault)
+{
+	struct iommu_hwpt_selftest data = { IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_fault_alloc fa = { .size = sizeof(fa), .flags = 1 };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .flags = IOMMU_HWPT_FAULT_ID_VALID,
+				      .data_type = IOMMU_HWPT_DATA_SELFTEST,
+				      .data_len = sizeof(data),
+				      .data_uptr = (uintptr_t)&data };
+	struct iommu_hwpt_pgfault rec[2];
+	struct iommu_test_cmd c = { 0 };
+	uint32_t ioas = ioas_alloc(), parent, iopf;
+	struct mock m;
+
+	ck_assert_int_eq(io(IOMMU_FAULT_QUEUE_ALLOC, &fa), -EOPNOTSUPP);
+	fa.flags = 0;
+	ck_assert_int_eq(io(IOMMU_FAULT_QUEUE_ALLOC, &fa), 0);
+	ck_assert_int_eq(destroy(fa.out_fault_id), -EBUSY); /* the fd */
+	ck_assert_int_eq(mock_domain(ioas, 0, &m), 0);
+	parent = hwpt_alloc(m.idev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	h.dev_id = m.idev;
+	h.pt_id = parent;
+	h.fault_id = fa.out_fault_id;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), 0);
+	iopf = h.out_hwpt_id;
+	/* not attached to it yet: the request goes nowhere */
+	ck_assert_int_eq(trigger_iopf(m.idev, 0, 0x1000), 0);
+	ck_assert_int_eq(iommufd_sim_fault_pending(ctx, fa.out_fault_fd), 0);
+	c.mock_domain_replace.pt_id = iopf;
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m.stdev, &c),
+			 0);
+	ck_assert_int_eq(trigger_iopf(m.idev, 0, 0xdeadbeaf000), 0);
+	ck_assert_int_eq(trigger_iopf(99, 0, 0), -ENOENT);
+	ck_assert_int_eq(iommufd_sim_fault_pending(ctx, fa.out_fault_fd), 1);
+	ck_assert_int_eq(iommufd_sim_fault_read(ctx, fa.out_fault_fd,
+						(uintptr_t)rec, 39, 0),
+			 -ESPIPE);
+	ck_assert_int_eq(iommufd_sim_fault_read(ctx, fa.out_fault_fd,
+						(uintptr_t)rec, 40, 8),
+			 -ESPIPE);
+	ck_assert_int_eq(iommufd_sim_fault_read(ctx, fa.out_fault_fd,
+						(uintptr_t)rec, sizeof(rec), 0),
+			 40);
+	ck_assert_uint_eq(rec[0].flags, IOMMU_PGFAULT_FLAGS_LAST_PAGE);
+	ck_assert_uint_eq(rec[0].dev_id, m.idev);
+	ck_assert_uint_eq(rec[0].grpid, 2);
+	ck_assert_uint_eq(rec[0].perm, 3);
+	ck_assert_uint_eq(rec[0].addr, 0xdeadbeaf000);
+	ck_assert_uint_eq(rec[0].length, 0);
+	ck_assert_uint_eq(rec[0].cookie, 1);
+	ck_assert_int_eq(trigger_iopf(m.idev, 0, 0x2000), 0);
+	ck_assert_int_eq(iommufd_sim_fault_read(ctx, fa.out_fault_fd,
+						(uintptr_t)rec, sizeof(rec), 0),
+			 40);
+	ck_assert_uint_eq(rec[0].cookie, 2);
+	ck_assert_int_eq(respond(fa.out_fault_fd, 1, 2), -EINVAL);
+	ck_assert_int_eq(respond(fa.out_fault_fd, 99, 0), -EINVAL);
+	ck_assert_int_eq(respond(fa.out_fault_fd, 1, IOMMUFD_PAGE_RESP_SUCCESS),
+			 8);
+	ck_assert_int_eq(respond(fa.out_fault_fd, 1, IOMMUFD_PAGE_RESP_SUCCESS),
+			 -EINVAL);
+	ck_assert_int_eq(trigger_iopf(m.idev, 0, 0x3000), 0);
+	ck_assert_int_eq(iommufd_sim_fault_read(ctx, fa.out_fault_fd,
+						(uintptr_t)rec, sizeof(rec), 0),
+			 40);
+	ck_assert_uint_eq(rec[0].cookie, 1); /* the lowest free again */
+	/* leaving the HWPT answers what the device had outstanding */
+	c.mock_domain_replace.pt_id = parent;
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m.stdev, &c),
+			 0);
+	ck_assert_int_eq(respond(fa.out_fault_fd, 2, IOMMUFD_PAGE_RESP_SUCCESS),
+			 -EINVAL);
+	/* the HWPT and the fd hold the object */
+	ck_assert_int_eq(iommufd_sim_fault_close(ctx, fa.out_fault_fd), 0);
+	ck_assert_int_eq(iommufd_sim_fault_pending(ctx, fa.out_fault_fd),
+			 -EBADF);
+	ck_assert_int_eq(destroy(fa.out_fault_id), -EBUSY);
+	ck_assert_int_eq(destroy(iopf), 0);
+	ck_assert_int_eq(destroy(fa.out_fault_id), 0);
+}
+END_TEST
+
 /* mock_dev_create's cache and iommufd_test_dev_check_cache. */
 START_TEST(test_dev_cache)
 {
@@ -843,6 +949,7 @@ int main(void)
 	tcase_add_test(tc, test_access);
 	tcase_add_test(tc, test_map_file);
 	tcase_add_test(tc, test_pasid);
+	tcase_add_test(tc, test_fault);
 	tcase_add_test(tc, test_dev_cache);
 	tcase_add_test(tc, test_close_all);
 	suite_add_tcase(s, tc);
