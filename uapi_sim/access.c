@@ -52,15 +52,32 @@ static void drop_items(struct iofd_access *ac, uint64_t iova, uint64_t last)
 	}
 }
 
+static bool holds(const struct iofd_access *ac, uint64_t iova, uint64_t last)
+{
+	for (const struct iofd_access_item *it = ac->items; it; it = it->next)
+		if (it->iova <= last && iova <= it->last)
+			return true;
+	return false;
+}
+
 /**
  * iofd_access_unmap() - before [iova, last] of @ioas is unmapped, every
  * access drops what it pinned there (iopt_unmap_iova_range calling each
- * access's unmap op).
+ * access's unmap op). An internal access (a HW queue's) has no unmap op
+ * and lets go of nothing: the unmap is then EBUSY, and nothing changes.
+ *
+ * Return: 0 or -EBUSY.
  */
-void iofd_access_unmap(struct iofd_ioas *ioas, uint64_t iova, uint64_t last)
+int iofd_access_unmap(struct iofd_ioas *ioas, uint64_t iova, uint64_t last)
 {
-	for (struct iofd_access *ac = ioas->accesses; ac; ac = ac->next_in_ioas)
+	struct iofd_access *ac;
+
+	for (ac = ioas->accesses; ac; ac = ac->next_in_ioas)
+		if (ac->internal && holds(ac, iova, last))
+			return -EBUSY;
+	for (ac = ioas->accesses; ac; ac = ac->next_in_ioas)
 		drop_items(ac, iova, last);
+	return 0;
 }
 
 static void detach(struct iofd_access *ac)
@@ -115,6 +132,17 @@ static int attach(struct iofd_access *ac, uint32_t ioas_id)
 int iofd_access_create(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
 		       struct iofd_access **out)
 {
+	return iofd_access_new(ictx, ioas_id, pin, false, out);
+}
+
+/**
+ * iofd_access_new() - iofd_access_create(), or (@internal) one iommufd
+ * keeps for itself (kernel iommufd_access_create_internal: no id given
+ * out, no unmap op).
+ */
+int iofd_access_new(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
+		    bool internal, struct iofd_access **out)
+{
 	struct iofd_access *ac = calloc(1, sizeof(*ac));
 	int ret;
 
@@ -122,7 +150,8 @@ int iofd_access_create(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
 		return -ENOMEM;
 	ac->ictx = ictx;
 	ac->needs_pin = pin;
-	ret = iofd_object_add(ictx, &ac->obj, IOFD_OBJ_ACCESS);
+	ac->internal = internal;
+	ret = internal ? 0 : iofd_object_add(ictx, &ac->obj, IOFD_OBJ_ACCESS);
 	if (ret) {
 		free(ac);
 		return ret;
@@ -137,10 +166,15 @@ int iofd_access_create(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
 	return 0;
 }
 
-/** iofd_access_destroy() - what closing the access fd does. */
+/** iofd_access_destroy() - what closing the access fd does (an internal
+ * access is just freed). */
 void iofd_access_destroy(struct iofd_access *ac)
 {
 	detach(ac);
+	if (ac->internal) {
+		free(ac);
+		return;
+	}
 	ac->obj.users--;
 	iofd_object_remove(ac->ictx, &ac->obj);
 }
@@ -367,7 +401,8 @@ int iofd_access_replace(struct iofd_access *ac, uint32_t ioas_id)
 	return ret;
 }
 
-/** iofd_close_accesses() - close every access of the context (close). */
+/** iofd_close_accesses() - close every access of the context (close);
+ * internal ones go with their owners. */
 void iofd_close_accesses(struct iofd_ctx *ictx)
 {
 	for (uint32_t i = 0; i < ictx->nobjs; i++) {

@@ -457,6 +457,8 @@ void iofd_device_destroy(struct iofd_device *idev)
 	struct iofd_hwgroup *grp = idev->group;
 
 	detach_all(idev);
+	if (idev->vdev) /* goes with its device; its id stays taken */
+		iofd_object_tombstone(idev->ictx, &idev->vdev->obj);
 	free(idev->pasids);
 	for (unsigned int i = 0; i < grp->nbound; i++) {
 		if (grp->members[i] == idev) {

@@ -197,6 +197,7 @@ static int alloc_paging(struct iofd_device *idev, uint32_t flags,
 
 /* intel_iommu_domain_alloc_nested: iommu_copy_struct_from_user rules */
 static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
+			struct iofd_viommu *viommu,
 			const struct iommu_hwpt_alloc *c,
 			struct iofd_domain **out)
 {
@@ -205,7 +206,7 @@ static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
 	struct vtd_domain *v;
 	int ret;
 
-	if (c->data_type != IOMMU_HWPT_DATA_VTD_S1)
+	if (viommu || c->data_type != IOMMU_HWPT_DATA_VTD_S1)
 		return -EOPNOTSUPP;
 	ret = iofd_user_data(idev->ictx, c->data_uptr, c->data_len, &u,
 			     sizeof(u), sizeof(u));

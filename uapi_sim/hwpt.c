@@ -91,6 +91,8 @@ void iofd_hwpt_destroy(struct iofd_hwpt *hwpt)
 		iofd_put_object(&hwpt->parent->obj);
 	if (hwpt->fault)
 		iofd_put_object(&hwpt->fault->obj);
+	if (hwpt->viommu)
+		iofd_put_object(&hwpt->viommu->obj);
 	free(hwpt);
 }
 
@@ -115,7 +117,38 @@ static int nested_alloc(struct iofd_device *idev, struct iofd_hwpt *parent,
 		return -ENOMEM;
 	hwpt->parent = parent;
 	parent->obj.users++;
-	ret = idev->ops->alloc_nested(idev, parent->dom, c, &hwpt->dom);
+	ret = idev->ops->alloc_nested(idev, parent->dom, NULL, c, &hwpt->dom);
+	if (ret) {
+		iofd_object_remove(ictx, &hwpt->obj);
+		return ret;
+	}
+	*out = hwpt;
+	return 0;
+}
+
+/* kernel iommufd_viommu_alloc_hwpt_nested: a nested HWPT on a vIOMMU,
+ * over the vIOMMU's parent HWPT */
+static int viommu_nested_alloc(struct iofd_device *idev, struct iofd_viommu *v,
+			       const struct iommu_hwpt_alloc *c,
+			       struct iofd_hwpt **out)
+{
+	struct iofd_ctx *ictx = idev->ictx;
+	struct iofd_hwpt *hwpt;
+	int ret;
+
+	if (c->flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID) ||
+	    !c->data_len || !idev->ops->alloc_nested)
+		return -EOPNOTSUPP;
+	if (idev->ops != v->drv)
+		return -EINVAL;
+	hwpt = hwpt_new(ictx, c->flags, IOFD_OBJ_HWPT_NESTED);
+	if (!hwpt)
+		return -ENOMEM;
+	hwpt->viommu = v;
+	v->obj.users++;
+	hwpt->parent = v->hwpt;
+	v->hwpt->obj.users++;
+	ret = idev->ops->alloc_nested(idev, v->hwpt->dom, v, c, &hwpt->dom);
 	if (ret) {
 		iofd_object_remove(ictx, &hwpt->obj);
 		return ret;
@@ -187,6 +220,9 @@ int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd)
 		ret = paging_alloc(dev, (struct iofd_ioas *)pt, cmd, &hwpt);
 	else if (pt->type == IOFD_OBJ_HWPT_PAGING)
 		ret = nested_alloc(dev, (struct iofd_hwpt *)pt, cmd, &hwpt);
+	else if (pt->type == IOFD_OBJ_VIOMMU)
+		ret = viommu_nested_alloc(dev, (struct iofd_viommu *)pt, cmd,
+					  &hwpt);
 	else
 		ret = -EINVAL;
 	iofd_put_object(pt);
@@ -235,6 +271,15 @@ int iofd_hwpt_invalidate(struct iofd_ucmd *ucmd)
 		ret = d->ops->invalidate_user ?
 			      d->ops->invalidate_user(d, ucmd->ictx, cmd,
 						      &done) :
+			      -EOPNOTSUPP;
+		cmd->entry_num = done;
+	} else if (obj->type == IOFD_OBJ_VIOMMU) {
+		struct iofd_viommu *v = (struct iofd_viommu *)obj;
+		uint32_t done = 0;
+
+		ret = v->drv->viommu_invalidate ?
+			      v->drv->viommu_invalidate(v, ucmd->ictx, cmd,
+							&done) :
 			      -EOPNOTSUPP;
 		cmd->entry_num = done;
 	} else {

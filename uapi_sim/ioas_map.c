@@ -291,8 +291,12 @@ int iofd_ioas_unmap_range(struct iofd_ioas *ioas, uint64_t iova, uint64_t last,
 	     b = iopt_next(&ioas->iopt, b))
 		if (b->iova < iova || b->last > last)
 			return -ENOENT;
-	if (a && a->iova <= last && ioas->accesses) /* they let go first */
-		iofd_access_unmap(ioas, iova, last);
+	if (a && a->iova <= last && ioas->accesses) { /* they let go first */
+		int ret = iofd_access_unmap(ioas, iova, last);
+
+		if (ret)
+			return ret;
+	}
 	while (a && a->iova <= last) {
 		struct iopt_area *next = iopt_next(&ioas->iopt, a);
 

@@ -37,6 +37,10 @@ enum iofd_obj_type {
 	IOFD_OBJ_HWPT_NESTED,
 	IOFD_OBJ_IOAS,
 	IOFD_OBJ_ACCESS,
+	IOFD_OBJ_VIOMMU,
+	IOFD_OBJ_VDEVICE,
+	IOFD_OBJ_VEVENTQ,
+	IOFD_OBJ_HW_QUEUE,
 	IOFD_OBJ_SELFTEST,
 };
 
@@ -96,6 +100,8 @@ struct iofd_pages {
  */
 struct iofd_device;
 struct iofd_domain;
+struct iofd_viommu;
+struct iofd_hw_queue;
 
 struct iofd_domain_ops {
 	/* map [iova, iova + len) to pa.. with DMA_ACC_* @prot */
@@ -149,11 +155,27 @@ struct iofd_dev_ops {
 	/* EOPNOTSUPP for flags it does not offer */
 	int (*alloc_paging)(struct iofd_device *idev, uint32_t flags,
 			    struct iofd_domain **out);
-	/* reads the user data of @c; parent is one of this driver's */
+	/* reads the user data of @c; parent is one of this driver's; made
+	 * on @viommu when not NULL */
 	int (*alloc_nested)(struct iofd_device *idev,
 			    struct iofd_domain *parent,
+			    struct iofd_viommu *viommu,
 			    const struct iommu_hwpt_alloc *c,
 			    struct iofd_domain **out);
+	/* NULL: no vIOMMUs. @v NULL: only whether the type is known
+	 * (EOPNOTSUPP); else set @v up from the user data of @c */
+	int (*viommu_init)(struct iofd_device *idev, struct iofd_viommu *v,
+			   struct iommu_viommu_alloc *c);
+	/* a HW queue of @type at @index, its memory at @base_pa (the
+	 * parent's translation of @iova): EOPNOTSUPP for an unknown type */
+	int (*hw_queue_init)(struct iofd_viommu *v, struct iofd_hw_queue *q,
+			     uint32_t type, uint64_t iova, uint64_t base_pa);
+	void (*hw_queue_destroy)(struct iofd_viommu *v,
+				 struct iofd_hw_queue *q);
+	/* the vIOMMU's cache invalidation array; *done entries handled */
+	int (*viommu_invalidate)(struct iofd_viommu *v, struct iofd_ctx *ictx,
+				 const struct iommu_hwpt_invalidate *c,
+				 uint32_t *done);
 	/* PASID width of the device (0: no PASID support) */
 	unsigned int (*pasid_bits)(struct iofd_device *idev);
 	/* the group's requests with @pasid into @dom (from @old or blocked) */
@@ -183,6 +205,7 @@ struct iofd_hwpt {
 	bool auto_domain; /* made by an attach to an IOAS */
 	bool dirty_tracking; /* SET_DIRTY_TRACKING enabled */
 	struct iofd_fault *fault; /* FAULT_ID_VALID: where faults go (a ref) */
+	struct iofd_viommu *viommu; /* nested on a vIOMMU (a ref) */
 };
 
 #define IOFD_GROUP_MAX 8
@@ -216,6 +239,7 @@ struct iofd_device {
 	struct iofd_hwpt *hwpt; /* attached (RID), a reference */
 	uint32_t *pasids; /* PASIDs it is attached with (each a reference) */
 	unsigned int npasids;
+	struct iofd_vdevice *vdev; /* its vDEVICE, or NULL */
 };
 
 /* A selftest mock device (mock.c): alone in its group. */
@@ -226,6 +250,8 @@ struct iofd_mock_dev {
 	struct iofd_domain *domain; /* attached (RID) */
 	uint32_t cache[4]; /* MOCK_DEV_CACHE_NUM entries */
 	bool pasid_1024_fail; /* the mock's planted replace failure */
+	struct iofd_viommu *viommu; /* of the nested domain it is on */
+	uint64_t vdev_id; /* its virtual id there */
 };
 
 /* The selftest object owning a mock device (IOMMU_TEST_OP_MOCK_DOMAIN). */
@@ -244,6 +270,46 @@ struct iofd_fault {
 	bool fd_closed;
 };
 
+/* viommu.c */
+struct iofd_vdevice;
+struct iofd_veventq;
+struct iofd_viommu {
+	struct iofd_object obj;
+	struct iofd_ctx *ictx;
+	uint32_t type;
+	const struct iofd_dev_ops *drv;
+	struct iofd_hwpt *hwpt; /* the NEST_PARENT paging HWPT (a ref) */
+	struct iofd_vdevice **vdevs;
+	unsigned int nvdevs;
+	struct iofd_veventq *veventqs;
+	struct iofd_hw_queue *hw_queues[2]; /* the mock's, by index */
+};
+
+struct iofd_hw_queue {
+	struct iofd_object obj;
+	struct iofd_viommu *viommu; /* a ref */
+	struct iofd_access *access; /* internal: pins the queue's memory */
+	uint32_t index;
+	struct iofd_hw_queue *prev; /* the mock's: one below it (a ref) */
+};
+
+struct iofd_vdevice {
+	struct iofd_object obj;
+	struct iofd_viommu *viommu; /* a ref */
+	struct iofd_device *idev;
+	uint64_t virt_id;
+};
+
+struct iofd_vevent;
+struct iofd_veventq {
+	struct iofd_object obj;
+	struct iofd_viommu *viommu; /* a ref */
+	struct iofd_veventq *next_in_viommu;
+	uint32_t type, depth, nevents, sequence;
+	struct iofd_vevent *events; /* oldest first */
+	bool fd_closed;
+};
+
 /* An access (kernel iommufd_access): in-"kernel" use of an IOAS. */
 struct iofd_access_item;
 struct iofd_access {
@@ -251,6 +317,7 @@ struct iofd_access {
 	struct iofd_ctx *ictx;
 	struct iofd_ioas *ioas; /* attached, a reference; NULL when none */
 	bool needs_pin;
+	bool internal; /* iommufd's own (a HW queue's): no id, no unmap op */
 	struct iofd_access_item *items; /* pinned ranges (selftest items) */
 	uint32_t next_id;
 	struct iofd_access *next_in_ioas;
@@ -317,6 +384,7 @@ void iofd_destroy_all(struct iofd_ctx *ictx);
 int iofd_destroy_ioctl(struct iofd_ucmd *ucmd);
 void iofd_object_free(struct iofd_object *obj);
 void iofd_object_remove(struct iofd_ctx *ictx, struct iofd_object *obj);
+void iofd_object_tombstone(struct iofd_ctx *ictx, struct iofd_object *obj);
 
 /* ioas.c */
 int iofd_ioas_alloc_ioctl(struct iofd_ucmd *ucmd);
@@ -439,6 +507,23 @@ int iofd_fault_report(struct iofd_fault *f, struct iofd_device *idev,
 void iofd_fault_drop_device(struct iofd_fault *f, struct iofd_device *idev);
 void iofd_close_faults(struct iofd_ctx *ictx);
 
+/* viommu.c */
+int iofd_viommu_alloc_ioctl(struct iofd_ucmd *ucmd);
+int iofd_vdevice_alloc_ioctl(struct iofd_ucmd *ucmd);
+int iofd_veventq_alloc_ioctl(struct iofd_ucmd *ucmd);
+int iofd_hw_queue_alloc_ioctl(struct iofd_ucmd *ucmd);
+void iofd_hw_queue_free(struct iofd_hw_queue *q);
+void iofd_viommu_free(struct iofd_viommu *v);
+void iofd_vdevice_free(struct iofd_vdevice *vd);
+void iofd_veventq_free(struct iofd_veventq *q);
+struct iofd_device *iofd_viommu_find_dev(struct iofd_viommu *v,
+					 uint64_t virt_id);
+int iofd_viommu_virt_id(struct iofd_viommu *v, struct iofd_device *idev,
+			uint64_t *virt_id);
+int iofd_viommu_report_event(struct iofd_viommu *v, uint32_t type,
+			     const void *data, uint32_t len);
+void iofd_close_veventqs(struct iofd_ctx *ictx);
+
 /* access.c */
 int iofd_access_create(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
 		       struct iofd_access **out);
@@ -451,7 +536,9 @@ int iofd_access_unpin_item(struct iofd_access *ac, uint32_t item_id);
 int iofd_access_rw(struct iofd_access *ac, uint64_t iova, void *buf,
 		   uint64_t length, bool write);
 int iofd_access_replace(struct iofd_access *ac, uint32_t ioas_id);
-void iofd_access_unmap(struct iofd_ioas *ioas, uint64_t iova, uint64_t last);
+int iofd_access_unmap(struct iofd_ioas *ioas, uint64_t iova, uint64_t last);
+int iofd_access_new(struct iofd_ctx *ictx, uint32_t ioas_id, bool pin,
+		    bool internal, struct iofd_access **out);
 void iofd_close_accesses(struct iofd_ctx *ictx);
 bool iofd_same_mm(const struct iofd_ctx *a, const struct iofd_ctx *b);
 

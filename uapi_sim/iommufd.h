@@ -124,6 +124,11 @@ int64_t iommufd_sim_fault_write(struct iofd_ctx *ictx, uint32_t fd,
 int iommufd_sim_fault_pending(struct iofd_ctx *ictx, uint32_t fd);
 int iommufd_sim_fault_close(struct iofd_ctx *ictx, uint32_t fd);
 
+/* The vEVENTQ "fd" of IOMMU_VEVENTQ_ALLOC: read and close. */
+int64_t iommufd_sim_veventq_read(struct iofd_ctx *ictx, uint32_t fd,
+				 uint64_t uptr, uint64_t count, uint64_t pos);
+int iommufd_sim_veventq_close(struct iofd_ctx *ictx, uint32_t fd);
+
 /** struct iofd_pin_stats - pinned pages charged, per account. */
 struct iofd_pin_stats {
 	uint64_t user_pages; /* the context's user (RLIMIT_MODE 0) */

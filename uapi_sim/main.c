@@ -49,6 +49,10 @@ union iofd_ucmd_buffer {
 	struct iommu_hwpt_invalidate invalidate;
 	struct iommu_test_cmd test;
 	struct iommu_fault_alloc fault_alloc;
+	struct iommu_viommu_alloc viommu_alloc;
+	struct iommu_vdevice_alloc vdevice_alloc;
+	struct iommu_veventq_alloc veventq_alloc;
+	struct iommu_hw_queue_alloc hw_queue_alloc;
 };
 
 struct iofd_ioctl_op {
@@ -102,6 +106,14 @@ static const struct iofd_ioctl_op iofd_ops_by_nr[IOFD_TABLE_END] = {
 		 struct iommu_hwpt_invalidate, __reserved),
 	IOCTL_OP(IOMMU_FAULT_QUEUE_ALLOC, iofd_fault_alloc_ioctl,
 		 struct iommu_fault_alloc, out_fault_fd),
+	IOCTL_OP(IOMMU_VIOMMU_ALLOC, iofd_viommu_alloc_ioctl,
+		 struct iommu_viommu_alloc, out_viommu_id),
+	IOCTL_OP(IOMMU_VDEVICE_ALLOC, iofd_vdevice_alloc_ioctl,
+		 struct iommu_vdevice_alloc, virt_id),
+	IOCTL_OP(IOMMU_VEVENTQ_ALLOC, iofd_veventq_alloc_ioctl,
+		 struct iommu_veventq_alloc, out_veventq_fd),
+	IOCTL_OP(IOMMU_HW_QUEUE_ALLOC, iofd_hw_queue_alloc_ioctl,
+		 struct iommu_hw_queue_alloc, length),
 	IOCTL_OP(IOMMU_TEST_CMD, iofd_test_cmd, struct iommu_test_cmd, last),
 };
 
@@ -384,6 +396,7 @@ void iommufd_sim_close(struct iofd_ctx *ictx)
 	sys = ictx->sys;
 	iofd_close_accesses(ictx);
 	iofd_close_faults(ictx);
+	iofd_close_veventqs(ictx);
 	iofd_unbind_all(ictx);
 	iofd_destroy_all(ictx);
 	free(ictx->objs);

@@ -42,6 +42,7 @@ struct mock_domain {
 
 struct mock_nested {
 	struct iofd_domain d;
+	struct iofd_viommu *viommu; /* made on one, or NULL */
 	uint32_t iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
 };
 
@@ -283,6 +284,7 @@ static int alloc_paging(struct iofd_device *idev, uint32_t flags,
 
 /* mock_domain_alloc_nested: IOMMU_HWPT_DATA_SELFTEST, {iotlb} */
 static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
+			struct iofd_viommu *viommu,
 			const struct iommu_hwpt_alloc *c,
 			struct iofd_domain **out)
 {
@@ -306,6 +308,7 @@ static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
 	n->d.ops = &mock_nested_ops;
 	n->d.drv = &iofd_mock_dev_ops;
 	n->d.nested = true;
+	n->viommu = viommu;
 	for (unsigned int i = 0; i < MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
 		n->iotlb[i] = cfg.iotlb;
 	*out = &n->d;
@@ -318,11 +321,22 @@ static int attach_group(struct iofd_device *idev, struct iofd_domain *dom,
 			struct iofd_domain *old)
 {
 	struct iofd_mock_dev *md = mdev(idev);
+	struct iofd_viommu *v = NULL;
+	uint64_t vdev_id = 0;
+	int ret;
 
 	(void)old;
 	if (!dom->nested && mdom(dom)->dirty_ops &&
 	    (md->flags & MOCK_FLAGS_DEVICE_NO_DIRTY))
 		return -EINVAL;
+	/* a nested domain of a vIOMMU needs the device's vDEVICE there */
+	if (dom->nested && (v = ((struct mock_nested *)dom)->viommu)) {
+		ret = iofd_viommu_virt_id(v, idev, &vdev_id);
+		if (ret)
+			return ret;
+	}
+	md->viommu = v;
+	md->vdev_id = vdev_id;
 	md->domain = dom;
 	return 0;
 }
@@ -330,6 +344,106 @@ static int attach_group(struct iofd_device *idev, struct iofd_domain *dom,
 static void detach_group(struct iofd_device *idev)
 {
 	mdev(idev)->domain = NULL;
+	mdev(idev)->viommu = NULL;
+	mdev(idev)->vdev_id = 0;
+}
+
+/* mock_get_viommu_size + mock_viommu_init: type SELFTEST; user data
+ * {in_data, out_data} comes back with out_data = in_data. */
+static int viommu_init(struct iofd_device *idev, struct iofd_viommu *v,
+		       struct iommu_viommu_alloc *c)
+{
+	struct iommu_viommu_selftest data;
+	uint32_t n;
+	int ret;
+
+	if (c->type != IOMMU_VIOMMU_TYPE_SELFTEST)
+		return -EOPNOTSUPP;
+	if (!v || !c->data_len)
+		return 0;
+	ret = iofd_user_data(idev->ictx, c->data_uptr, c->data_len, &data,
+			     sizeof(data), sizeof(data));
+	if (ret)
+		return ret;
+	data.out_data = data.in_data;
+	n = c->data_len < sizeof(data) ? c->data_len : sizeof(data);
+	return iofd_uwrite(idev->ictx, c->data_uptr, &data, n);
+}
+
+/* mock_viommu_get_hw_queue_size + mock_hw_queue_init_phys: type
+ * SELFTEST; indexes below 2; index i needs i - 1 (EIO) and pins it
+ * (destroying it is then EBUSY); the physical address must be what the
+ * parent domain translates the IOVA to (EFAULT). @q NULL: the type probe. */
+static int hw_queue_init(struct iofd_viommu *v, struct iofd_hw_queue *q,
+			 uint32_t type, uint64_t iova, uint64_t base_pa)
+{
+	struct iofd_domain *parent = v->hwpt->dom;
+	struct iofd_hw_queue *prev = NULL;
+	uint64_t pa;
+
+	if (type != IOMMU_HW_QUEUE_TYPE_SELFTEST)
+		return -EOPNOTSUPP;
+	if (!q)
+		return 0;
+	if (q->index >= IOMMU_TEST_HW_QUEUE_MAX)
+		return -EINVAL;
+	if (v->hw_queues[q->index])
+		return -EEXIST;
+	if (q->index) {
+		prev = v->hw_queues[q->index - 1];
+		if (!prev)
+			return -EIO;
+	}
+	if (parent->ops->iova_to_pa(parent, iova, &pa) || pa != base_pa)
+		return -EFAULT;
+	if (prev) {
+		q->prev = prev;
+		prev->obj.users++; /* iommufd_hw_queue_depend */
+	}
+	v->hw_queues[q->index] = q;
+	return 0;
+}
+
+static void hw_queue_destroy(struct iofd_viommu *v, struct iofd_hw_queue *q)
+{
+	if (q->index < IOMMU_TEST_HW_QUEUE_MAX && v->hw_queues[q->index] == q)
+		v->hw_queues[q->index] = NULL;
+	if (q->prev)
+		iofd_put_object(&q->prev->obj);
+}
+
+/* mock_viommu_cache_invalidate: zero entries of the right type probe it;
+ * then {flags, vdev_id, cache_id} entries clear device cache entries. */
+static int viommu_invalidate(struct iofd_viommu *v, struct iofd_ctx *ictx,
+			     const struct iommu_hwpt_invalidate *c,
+			     uint32_t *done)
+{
+	int ret = 0;
+
+	*done = 0;
+	if (c->data_type != IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST)
+		return -EINVAL;
+	for (; *done < c->entry_num; (*done)++) {
+		struct iommu_viommu_invalidate_selftest inv;
+		struct iofd_device *idev;
+
+		ret = iofd_user_data(
+			ictx, c->data_uptr + (uint64_t)*done * c->entry_len,
+			c->entry_len, &inv, sizeof(inv), 0);
+		if (!ret && (inv.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL))
+			ret = -EOPNOTSUPP;
+		if (!ret && inv.cache_id > MOCK_DEV_CACHE_ID_MAX)
+			ret = -EINVAL;
+		if (!ret && !(idev = iofd_viommu_find_dev(v, inv.vdev_id)))
+			ret = -EINVAL;
+		if (ret)
+			break;
+		for (unsigned int i = 0; i < MOCK_DEV_CACHE_NUM; i++)
+			if ((inv.flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) ||
+			    i == inv.cache_id)
+				mdev(idev)->cache[i] = 0;
+	}
+	return ret;
 }
 
 static unsigned int pasid_bits(struct iofd_device *idev)
@@ -395,6 +509,10 @@ const struct iofd_dev_ops iofd_mock_dev_ops = {
 	.name = "mock",
 	.alloc_paging = alloc_paging,
 	.alloc_nested = alloc_nested,
+	.viommu_init = viommu_init,
+	.viommu_invalidate = viommu_invalidate,
+	.hw_queue_init = hw_queue_init,
+	.hw_queue_destroy = hw_queue_destroy,
 	.pasid_bits = pasid_bits,
 	.attach_pasid = attach_pasid,
 	.detach_pasid = detach_pasid,

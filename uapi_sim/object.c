@@ -14,6 +14,13 @@
 
 #include "iofd_private.h"
 
+/*
+ * A tombstone holds the id of an object the kernel destroyed on the
+ * user's behalf (a vDEVICE going with its device): the id is not given
+ * out again in this context, and naming it is ENOENT.
+ */
+static struct iofd_object tombstone = { .type = IOFD_OBJ_NONE };
+
 /**
  * iofd_object_add() - publish @obj under the lowest free id.
  * @ictx: the context.
@@ -65,7 +72,8 @@ struct iofd_object *iofd_get_object(struct iofd_ctx *ictx, uint32_t id,
 	if (!id || id > ictx->nobjs)
 		return NULL;
 	obj = ictx->objs[id - 1];
-	if (!obj || (type != IOFD_OBJ_ANY && obj->type != type))
+	if (!obj || obj == &tombstone ||
+	    (type != IOFD_OBJ_ANY && obj->type != type))
 		return NULL;
 	obj->users++;
 	return obj;
@@ -100,6 +108,18 @@ void iofd_object_free(struct iofd_object *obj)
 	case IOFD_OBJ_SELFTEST:
 		iofd_stdev_destroy((struct iofd_stdev *)obj);
 		break;
+	case IOFD_OBJ_VIOMMU:
+		iofd_viommu_free((struct iofd_viommu *)obj);
+		break;
+	case IOFD_OBJ_VDEVICE:
+		iofd_vdevice_free((struct iofd_vdevice *)obj);
+		break;
+	case IOFD_OBJ_VEVENTQ:
+		iofd_veventq_free((struct iofd_veventq *)obj);
+		break;
+	case IOFD_OBJ_HW_QUEUE:
+		iofd_hw_queue_free((struct iofd_hw_queue *)obj);
+		break;
 	default:
 		free(obj);
 		break;
@@ -113,6 +133,18 @@ void iofd_object_remove(struct iofd_ctx *ictx, struct iofd_object *obj)
 	if (ictx->vfio_ioas == (struct iofd_ioas *)obj)
 		ictx->vfio_ioas = NULL; /* the compat pointer holds no ref */
 	iofd_object_free(obj);
+}
+
+/**
+ * iofd_object_tombstone() - free @obj and keep its id from reuse
+ * (kernel iommufd_object_tombstone_user).
+ */
+void iofd_object_tombstone(struct iofd_ctx *ictx, struct iofd_object *obj)
+{
+	uint32_t id = obj->id;
+
+	iofd_object_remove(ictx, obj);
+	ictx->objs[id - 1] = &tombstone;
 }
 
 /**
@@ -158,6 +190,6 @@ void iofd_destroy_all(struct iofd_ctx *ictx)
 	}
 	/* a reference cycle would be a bug: free what is left anyway */
 	for (uint32_t i = 0; i < ictx->nobjs; i++)
-		if (ictx->objs[i])
+		if (ictx->objs[i] && ictx->objs[i] != &tombstone)
 			iofd_object_remove(ictx, ictx->objs[i]);
 }

@@ -11,8 +11,7 @@
  * same client (iofd_same_mm), and a domain's physical address leads back
  * to the user address through the pages object that owns it.
  *
- * Not yet: TRIGGER_VEVENT answers EOPNOTSUPP, as a kernel without it
- * would (docs/iommufd.md).
+ * Every v6.17 op exists.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -574,6 +573,30 @@ static int trigger_iopf(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 	return ret;
 }
 
+/* iommufd_test_trigger_vevent: a selftest vEVENT {virt_id} for the
+ * device's vDEVICE on the vIOMMU of the nested domain it is attached to;
+ * ENOENT without one, EOPNOTSUPP without a SELFTEST vEVENTQ. */
+static int trigger_vevent(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
+{
+	struct iofd_device *idev = (struct iofd_device *)iofd_get_object(
+		ictx, cmd->trigger_vevent.dev_id, IOFD_OBJ_DEVICE);
+	struct iommu_viommu_event_selftest ev;
+	struct iofd_mock_dev *md;
+	int ret = -ENOENT;
+
+	if (!idev)
+		return -ENOENT;
+	md = idev->ops == &iofd_mock_dev_ops ? idev->drv_data : NULL;
+	if (md && md->viommu && md->vdev_id) {
+		ev.virt_id = (uint32_t)md->vdev_id;
+		ret = iofd_viommu_report_event(md->viommu,
+					       IOMMU_VEVENTQ_TYPE_SELFTEST, &ev,
+					       sizeof(ev));
+	}
+	iofd_put_object(&idev->obj);
+	return ret;
+}
+
 /**
  * iofd_test_cmd() - IOMMU_TEST_CMD (kernel iommufd_test): by op; an
  * unknown op is EOPNOTSUPP.
@@ -627,6 +650,8 @@ int iofd_test_cmd(struct iofd_ucmd *ucmd)
 		return pasid_check(ictx, cmd);
 	case IOMMU_TEST_OP_TRIGGER_IOPF:
 		return trigger_iopf(ictx, cmd);
+	case IOMMU_TEST_OP_TRIGGER_VEVENT:
+		return trigger_vevent(ictx, cmd);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -14,9 +14,9 @@
  * (CHECK_EXTENSION, SET_IOMMU) take the size byte as arg; descriptor 7
  * is an 8 KiB memfd for IOAS_MAP_FILE. 0xa4-0xa7 are
  * what the device side does, with arguments from the struct bytes: bind
- * or unbind a machine device, attach (or replace), close an access /
- * detach / read or write a fault fd, and a device's DMA (through the VT-d
- * unit into the arena).
+ * or unbind a machine device, attach (or replace), the "fd" calls
+ * (access close, fault read/write/close, vEVENTQ read/close) and detach,
+ * and a device's DMA (through the VT-d unit into the arena).
  * Checked: every result is 0, 1 (an extension's answer) or one of the
  * errnos iommufd uses.
  */
@@ -127,23 +127,34 @@ static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
 	case 0xa5:
 		return iommufd_sim_attach(ctx, id, arg & 1, &pt);
 	case 0xa6:
-		switch (arg & 3) {
+		switch (arg & 7) {
 		case 0:
 			return iommufd_sim_access_close(ctx, id);
 		case 1:
 			return iommufd_sim_detach(ctx, id, 0);
 		case 2: /* read into the arena's second half */
 			n = iommufd_sim_fault_read(ctx, id, ARENA_BASE + 2048,
-						   (arg >> 2) % 64 * 8, 0);
+						   (arg >> 3) % 32 * 8, 0);
+			if (n > 0 && n % 40)
+				abort(); /* whole records only */
 			break;
-		default:
+		case 3:
 			n = iommufd_sim_fault_write(ctx, id, ARENA_BASE + 16,
-						    (arg >> 2) % 32, 0);
+						    (arg >> 3) % 32, 0);
+			if (n > 0 && n % 8)
+				abort();
 			break;
+		case 4:
+			n = iommufd_sim_veventq_read(ctx, id, ARENA_BASE + 2048,
+						     (arg >> 3) % 32 * 4, 0);
+			break;
+		case 5:
+			return iommufd_sim_veventq_close(ctx, id);
+		case 6:
+			return iommufd_sim_fault_close(ctx, id);
+		default:
+			return iommufd_sim_detach(ctx, id, 1);
 		}
-		/* bytes moved must be whole records */
-		if (n > 0 && n % (arg & 1 ? 8 : 40))
-			abort();
 		return n > 0 ? 0 : (int)n;
 	default:
 		memcpy(buf, arena + 16, sizeof(buf));

@@ -570,6 +570,15 @@ START_TEST(test_hwpt_nested_alloc)
 	ck_assert_int_eq(nested(dev, n, &d, 24, IOMMU_HWPT_DATA_VTD_S1, &n2),
 			 -EINVAL); /* nested on nested */
 	ck_assert_int_eq(destroy(parent), -EBUSY);
+	{
+		/* Linux's VT-d driver offers no vIOMMU (v6.17) */
+		struct iommu_viommu_alloc va = { .size = sizeof(va),
+						 .type = 1,
+						 .dev_id = dev,
+						 .hwpt_id = parent };
+
+		ck_assert_int_eq(io(IOMMU_VIOMMU_ALLOC, &va), -EOPNOTSUPP);
+	}
 	ck_assert_int_eq(destroy(n), 0);
 	ck_assert_int_eq(destroy(parent), 0);
 	ck_assert_int_eq(destroy(plain), 0);

@@ -888,6 +888,309 @@ START_TEST(test_fault)
 }
 END_TEST
 
+static int viommu_alloc(uint32_t dev, uint32_t hwpt, uint32_t type, void *data,
+			uint32_t len, uint32_t *out)
+{
+	struct iommu_viommu_alloc v = { .size = sizeof(v),
+					.type = type,
+					.dev_id = dev,
+					.hwpt_id = hwpt,
+					.data_len = len,
+					.data_uptr = (uintptr_t)data };
+	int ret = io(IOMMU_VIOMMU_ALLOC, &v);
+
+	*out = v.out_viommu_id;
+	return ret;
+}
+
+static int vdevice_alloc(uint32_t viommu, uint32_t dev, uint64_t virt,
+			 uint32_t *out)
+{
+	struct iommu_vdevice_alloc v = { .size = sizeof(v),
+					 .viommu_id = viommu,
+					 .dev_id = dev,
+					 .virt_id = virt };
+	int ret = io(IOMMU_VDEVICE_ALLOC, &v);
+
+	*out = v.out_vdevice_id;
+	return ret;
+}
+
+static int check_cache(uint32_t idev, uint32_t i, uint32_t v)
+{
+	struct iommu_test_cmd c = { 0 };
+
+	c.check_dev_cache.id = i;
+	c.check_dev_cache.cache = v;
+	return tcmd(IOMMU_TEST_OP_DEV_CHECK_CACHE, idev, &c);
+}
+
+/* viommu.c (kernel viommu.c) with the mock's vIOMMU, as the selftest's
+ * iommufd_viommu fixture drives it: allocation errors, user data
+ * loopback, vDEVICEs, nested HWPTs on the vIOMMU (a device needs its
+ * vDEVICE to attach), the device-cache invalidation, references. */
+START_TEST(test_viommu)
+{
+	struct iommu_viommu_selftest vdata = { .in_data = 0xbeef };
+	struct iommu_hwpt_selftest data = { IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .data_type = IOMMU_HWPT_DATA_SELFTEST,
+				      .data_len = sizeof(data),
+				      .data_uptr = (uintptr_t)&data };
+	struct iommu_viommu_invalidate_selftest inv[2];
+	struct iommu_test_cmd c = { 0 };
+	uint32_t ioas = ioas_alloc(), parent, v, v2, vd, vd2, nested, num;
+	struct mock m, m2;
+
+	ck_assert_int_eq(mock_domain(ioas, 0, &m), 0);
+	ck_assert_int_eq(mock_domain(ioas, 0, &m2), 0);
+	parent = hwpt_alloc(m.idev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent, 0, NULL, 0, &v),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent, 0xdead, NULL, 0, &v),
+			 -EOPNOTSUPP);
+	ck_assert_int_eq(viommu_alloc(99, parent, IOMMU_VIOMMU_TYPE_SELFTEST,
+				      NULL, 0, &v),
+			 -ENOENT);
+	ck_assert_int_eq(viommu_alloc(m.idev, 0, IOMMU_VIOMMU_TYPE_SELFTEST,
+				      NULL, 0, &v),
+			 -ENOENT);
+	ck_assert_int_eq(viommu_alloc(m.idev, m.hwpt,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, &v),
+			 -EINVAL); /* not NEST_PARENT */
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, &vdata,
+				      sizeof(vdata), &v),
+			 0);
+	ck_assert_uint_eq(vdata.out_data, 0xbeef);
+	ck_assert_int_eq(destroy(parent), -EBUSY);
+	/* vDEVICEs: one per device, one per virtual id */
+	ck_assert_int_eq(vdevice_alloc(v, 99, 0x99, &vd), -ENOENT);
+	ck_assert_int_eq(vdevice_alloc(99, m.idev, 0x99, &vd), -ENOENT);
+	ck_assert_int_eq(vdevice_alloc(v, m.idev, 0x99, &vd), 0);
+	ck_assert_int_eq(vdevice_alloc(v, m.idev, 0x88, &vd2), -EEXIST);
+	ck_assert_int_eq(vdevice_alloc(v, m2.idev, 0x99, &vd2), -EEXIST);
+	ck_assert_int_eq(destroy(v), -EBUSY);
+	/* a nested HWPT on the vIOMMU; m2 has no vDEVICE: ENOENT */
+	h.dev_id = m.idev;
+	h.pt_id = v;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), 0);
+	nested = h.out_hwpt_id;
+	c.mock_domain_replace.pt_id = nested;
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m2.stdev, &c),
+			 -ENOENT);
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m.stdev, &c),
+			 0);
+	/* the device cache, invalidated through the vIOMMU */
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_int_eq(check_cache(m.idev, i,
+					     IOMMU_TEST_DEV_CACHE_DEFAULT),
+				 0);
+	num = 0;
+	ck_assert_int_eq(invalidate(v, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+				    inv, sizeof(inv[0]), &num),
+			 0);
+	ck_assert_int_eq(
+		invalidate(v, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID,
+			   inv, sizeof(inv[0]), &num),
+		-EINVAL);
+	inv[0] = (struct iommu_viommu_invalidate_selftest){ 0, 0x99, 1 };
+	inv[1] = (struct iommu_viommu_invalidate_selftest){ 0, 0x77, 2 };
+	num = 2;
+	ck_assert_int_eq(invalidate(v, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+				    inv, sizeof(inv[0]), &num),
+			 -EINVAL); /* no vDEVICE 0x77 */
+	ck_assert_uint_eq(num, 1);
+	ck_assert_int_eq(check_cache(m.idev, 1, 0), 0);
+	ck_assert_int_eq(check_cache(m.idev, 2, IOMMU_TEST_DEV_CACHE_DEFAULT),
+			 0);
+	inv[0] = (struct iommu_viommu_invalidate_selftest){ 0, 0x99, 4 };
+	num = 1;
+	ck_assert_int_eq(invalidate(v, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+				    inv, sizeof(inv[0]), &num),
+			 -EINVAL);
+	ck_assert_uint_eq(num, 0);
+	inv[0] = (struct iommu_viommu_invalidate_selftest){
+		IOMMU_TEST_INVALIDATE_FLAG_ALL, 0x99, 0
+	};
+	num = 1;
+	ck_assert_int_eq(invalidate(v, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+				    inv, sizeof(inv[0]), &num),
+			 0);
+	for (uint32_t i = 0; i < 4; i++)
+		ck_assert_int_eq(check_cache(m.idev, i, 0), 0);
+	/* the device goes: its vDEVICE goes too and its id stays taken */
+	ck_assert_int_eq(destroy(m.stdev), 0);
+	ck_assert_int_eq(destroy(vd), -ENOENT);
+	ck_assert_int_eq(viommu_alloc(m2.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, &v2),
+			 0);
+	ck_assert_uint_ne(v2, vd);
+	ck_assert_int_eq(destroy(nested), 0);
+	ck_assert_int_eq(destroy(v), 0);
+	ck_assert_int_eq(destroy(v2), 0);
+	ck_assert_int_eq(destroy(parent), 0);
+}
+END_TEST
+
+static int veventq_alloc(uint32_t viommu, uint32_t type, uint32_t depth,
+			 uint32_t *fd)
+{
+	struct iommu_veventq_alloc q = { .size = sizeof(q),
+					 .viommu_id = viommu,
+					 .type = type,
+					 .veventq_depth = depth };
+	int ret = io(IOMMU_VEVENTQ_ALLOC, &q);
+
+	*fd = q.out_veventq_fd;
+	return ret;
+}
+
+static int trigger_vevent(uint32_t dev)
+{
+	struct iommu_test_cmd c = { 0 };
+
+	c.trigger_vevent.dev_id = dev;
+	return tcmd(IOMMU_TEST_OP_TRIGGER_VEVENT, 0, &c);
+}
+
+/* eventq.c vEVENTQs with the mock's TRIGGER_VEVENT: records of header
+ * and {virt_id}, sequence numbers, one LOST_EVENTS header on overflow,
+ * whole records only. */
+START_TEST(test_veventq)
+{
+	struct iommu_hwpt_selftest data = { IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .data_type = IOMMU_HWPT_DATA_SELFTEST,
+				      .data_len = sizeof(data),
+				      .data_uptr = (uintptr_t)&data };
+	uint32_t ioas = ioas_alloc(), parent, v, vd, fd, fd2, buf[16];
+	struct iommu_test_cmd c = { 0 };
+	struct mock m;
+
+	ck_assert_int_eq(mock_domain(ioas, 0, &m), 0);
+	parent = hwpt_alloc(m.idev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, &v),
+			 0);
+	ck_assert_int_eq(vdevice_alloc(v, m.idev, 0x42, &vd), 0);
+	h.dev_id = m.idev;
+	h.pt_id = v;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), 0);
+	/* not on the vIOMMU's nested domain yet: ENOENT */
+	ck_assert_int_eq(trigger_vevent(m.idev), -ENOENT);
+	c.mock_domain_replace.pt_id = h.out_hwpt_id;
+	ck_assert_int_eq(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, m.stdev, &c),
+			 0);
+	ck_assert_int_eq(trigger_vevent(m.idev), -EOPNOTSUPP); /* no queue */
+	ck_assert_int_eq(veventq_alloc(v, 0, 2, &fd), -EOPNOTSUPP);
+	ck_assert_int_eq(veventq_alloc(v, IOMMU_VEVENTQ_TYPE_SELFTEST, 0, &fd),
+			 -EINVAL);
+	ck_assert_int_eq(veventq_alloc(99, IOMMU_VEVENTQ_TYPE_SELFTEST, 2, &fd),
+			 -ENOENT);
+	ck_assert_int_eq(veventq_alloc(v, IOMMU_VEVENTQ_TYPE_SELFTEST, 2, &fd),
+			 0);
+	ck_assert_int_eq(veventq_alloc(v, IOMMU_VEVENTQ_TYPE_SELFTEST, 2, &fd2),
+			 -EEXIST);
+	ck_assert_int_eq(destroy(fd), -EBUSY); /* the fd holds it */
+	ck_assert_int_eq(destroy(v), -EBUSY);
+	for (int i = 0; i < 4; i++) /* depth 2: two events, then losses */
+		ck_assert_int_eq(trigger_vevent(m.idev), 0);
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, fd, (uintptr_t)buf,
+						  sizeof(buf), 4),
+			 -ESPIPE);
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, fd, (uintptr_t)buf, 11,
+						  0),
+			 0); /* a record is 12 bytes */
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, fd, (uintptr_t)buf,
+						  sizeof(buf), 0),
+			 12 + 12 + 8);
+	ck_assert_uint_eq(buf[0], 0); /* flags */
+	ck_assert_uint_eq(buf[1], 0); /* sequence */
+	ck_assert_uint_eq(buf[2], 0x42); /* virt_id */
+	ck_assert_uint_eq(buf[4], 1);
+	ck_assert_uint_eq(buf[6], IOMMU_VEVENTQ_FLAG_LOST_EVENTS);
+	ck_assert_uint_eq(buf[7], 3); /* the last loss's number */
+	ck_assert_int_eq(trigger_vevent(m.idev), 0);
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, fd, (uintptr_t)buf,
+						  sizeof(buf), 0),
+			 12);
+	ck_assert_uint_eq(buf[1], 4);
+	ck_assert_int_eq(iommufd_sim_veventq_close(ctx, fd), 0);
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, fd, (uintptr_t)buf,
+						  sizeof(buf), 0),
+			 -EBADF);
+	ck_assert_int_eq(destroy(fd), 0);
+}
+END_TEST
+
+static int hw_queue(uint32_t viommu, uint32_t type, uint32_t index,
+		    uint64_t iova, uint64_t len, uint32_t *out)
+{
+	struct iommu_hw_queue_alloc q = { .size = sizeof(q),
+					  .viommu_id = viommu,
+					  .type = type,
+					  .index = index,
+					  .nesting_parent_iova = iova,
+					  .length = len };
+	int ret = io(IOMMU_HW_QUEUE_ALLOC, &q);
+
+	*out = q.out_hw_queue_id;
+	return ret;
+}
+
+/* viommu.c HW queues with the mock's rules (as the selftest's hw_queue
+ * test): errors in the core's order, the index chain (EIO, EEXIST,
+ * EBUSY), the pinned memory (IOAS_UNMAP EBUSY), contiguity (EFAULT). */
+START_TEST(test_hw_queue)
+{
+	const uint32_t T = IOMMU_HW_QUEUE_TYPE_SELFTEST;
+	uint8_t *a = pages(2), *b = pages(1);
+	uint32_t ioas = ioas_alloc(), parent, v, q0, q1, qx;
+	struct iommu_ioas_unmap u = { .size = sizeof(u),
+				      .iova = BASE,
+				      .length = 2 * PAGE };
+	struct mock m;
+
+	ck_assert_int_eq(mock_domain(ioas, 0, &m), 0);
+	parent = hwpt_alloc(m.idev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, &v),
+			 0);
+	/* b is pinned first, so its piece of the pinned window lies below
+	 * a's: IOVA-adjacent, physically apart */
+	ck_assert_int_eq(map_at(ioas, b, PAGE, BASE + 2 * PAGE, RW), 0);
+	ck_assert_int_eq(map_at(ioas, a, 2 * PAGE, BASE, RW), 0);
+	ck_assert_int_eq(hw_queue(v, 0, 0, BASE, PAGE, &qx), -EOPNOTSUPP);
+	ck_assert_int_eq(hw_queue(v, 0xdead, 0, BASE, PAGE, &qx), -EOPNOTSUPP);
+	ck_assert_int_eq(hw_queue(v, T, 0, BASE, 0, &qx), -EINVAL);
+	ck_assert_int_eq(hw_queue(v, T, 0, UINT64_MAX - PAGE + 2, PAGE, &qx),
+			 -EOVERFLOW);
+	ck_assert_int_eq(hw_queue(99, T, 0, BASE, PAGE, &qx), -ENOENT);
+	ck_assert_int_eq(hw_queue(v, T, 0, BASE + 8 * PAGE, PAGE, &qx),
+			 -ENOENT); /* not mapped */
+	ck_assert_int_eq(hw_queue(v, T, 0, BASE + PAGE, 2 * PAGE, &qx),
+			 -EFAULT); /* two separate buffers */
+	ck_assert_int_eq(hw_queue(v, T, 2, BASE, PAGE, &qx), -EINVAL);
+	ck_assert_int_eq(hw_queue(v, T, 1, BASE, PAGE, &qx), -EIO);
+	ck_assert_int_eq(hw_queue(v, T, 0, BASE, 2 * PAGE, &q0), 0);
+	ck_assert_int_eq(hw_queue(v, T, 0, BASE, PAGE, &qx), -EEXIST);
+	ck_assert_int_eq(hw_queue(v, T, 1, BASE + 2 * PAGE, PAGE, &q1), 0);
+	u.ioas_id = ioas;
+	ck_assert_int_eq(io(IOMMU_IOAS_UNMAP, &u), -EBUSY);
+	ck_assert_int_eq(check_refs(a, 2 * PAGE, 1), 0);
+	ck_assert_int_eq(destroy(q0), -EBUSY); /* q1 depends on it */
+	ck_assert_int_eq(destroy(v), -EBUSY);
+	ck_assert_int_eq(destroy(q1), 0);
+	ck_assert_int_eq(destroy(q0), 0);
+	u.length = 2 * PAGE;
+	ck_assert_int_eq(io(IOMMU_IOAS_UNMAP, &u), 0);
+	ck_assert_int_eq(destroy(v), 0);
+	munmap(a, 2 * PAGE);
+	munmap(b, PAGE);
+}
+END_TEST
+
 /* mock_dev_create's cache and iommufd_test_dev_check_cache. */
 START_TEST(test_dev_cache)
 {
@@ -950,6 +1253,9 @@ int main(void)
 	tcase_add_test(tc, test_map_file);
 	tcase_add_test(tc, test_pasid);
 	tcase_add_test(tc, test_fault);
+	tcase_add_test(tc, test_viommu);
+	tcase_add_test(tc, test_veventq);
+	tcase_add_test(tc, test_hw_queue);
 	tcase_add_test(tc, test_dev_cache);
 	tcase_add_test(tc, test_close_all);
 	suite_add_tcase(s, tc);
