@@ -96,28 +96,26 @@ void iofd_hwpt_destroy(struct iofd_hwpt *hwpt)
 	free(hwpt);
 }
 
-/* kernel iommufd_hwpt_nested_alloc, then the driver's alloc_nested */
-static int nested_alloc(struct iofd_device *idev, struct iofd_hwpt *parent,
-			const struct iommu_hwpt_alloc *c,
-			struct iofd_hwpt **out)
+/* A nested HWPT over @parent (on @v when not NULL) with a domain of
+ * @idev's driver. */
+static int nested_new(struct iofd_device *idev, struct iofd_hwpt *parent,
+		      struct iofd_viommu *v, const struct iommu_hwpt_alloc *c,
+		      struct iofd_hwpt **out)
 {
 	struct iofd_ctx *ictx = idev->ictx;
 	struct iofd_hwpt *hwpt;
 	int ret;
 
-	if (c->flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID) ||
-	    c->data_type == IOMMU_HWPT_DATA_NONE || !idev->ops->alloc_nested)
-		return -EOPNOTSUPP;
-	if (parent->auto_domain ||
-	    !(parent->flags & IOMMU_HWPT_ALLOC_NEST_PARENT) ||
-	    parent->dom->drv != idev->ops)
-		return -EINVAL;
 	hwpt = hwpt_new(ictx, c->flags, IOFD_OBJ_HWPT_NESTED);
 	if (!hwpt)
 		return -ENOMEM;
 	hwpt->parent = parent;
 	parent->obj.users++;
-	ret = idev->ops->alloc_nested(idev, parent->dom, NULL, c, &hwpt->dom);
+	if (v) {
+		hwpt->viommu = v;
+		v->obj.users++;
+	}
+	ret = idev->ops->alloc_nested(idev, parent->dom, v, c, &hwpt->dom);
 	if (ret) {
 		iofd_object_remove(ictx, &hwpt->obj);
 		return ret;
@@ -126,35 +124,33 @@ static int nested_alloc(struct iofd_device *idev, struct iofd_hwpt *parent,
 	return 0;
 }
 
+/* kernel iommufd_hwpt_nested_alloc, then the driver's alloc_nested */
+static int nested_alloc(struct iofd_device *idev, struct iofd_hwpt *parent,
+			const struct iommu_hwpt_alloc *c,
+			struct iofd_hwpt **out)
+{
+	if (c->flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID) ||
+	    c->data_type == IOMMU_HWPT_DATA_NONE || !idev->ops->alloc_nested)
+		return -EOPNOTSUPP;
+	if (parent->auto_domain ||
+	    !(parent->flags & IOMMU_HWPT_ALLOC_NEST_PARENT) ||
+	    parent->dom->drv != idev->ops)
+		return -EINVAL;
+	return nested_new(idev, parent, NULL, c, out);
+}
+
 /* kernel iommufd_viommu_alloc_hwpt_nested: a nested HWPT on a vIOMMU,
  * over the vIOMMU's parent HWPT */
 static int viommu_nested_alloc(struct iofd_device *idev, struct iofd_viommu *v,
 			       const struct iommu_hwpt_alloc *c,
 			       struct iofd_hwpt **out)
 {
-	struct iofd_ctx *ictx = idev->ictx;
-	struct iofd_hwpt *hwpt;
-	int ret;
-
 	if (c->flags & ~(IOMMU_HWPT_FAULT_ID_VALID | IOMMU_HWPT_ALLOC_PASID) ||
 	    !c->data_len || !idev->ops->alloc_nested)
 		return -EOPNOTSUPP;
 	if (idev->ops != v->drv)
 		return -EINVAL;
-	hwpt = hwpt_new(ictx, c->flags, IOFD_OBJ_HWPT_NESTED);
-	if (!hwpt)
-		return -ENOMEM;
-	hwpt->viommu = v;
-	v->obj.users++;
-	hwpt->parent = v->hwpt;
-	v->hwpt->obj.users++;
-	ret = idev->ops->alloc_nested(idev, v->hwpt->dom, v, c, &hwpt->dom);
-	if (ret) {
-		iofd_object_remove(ictx, &hwpt->obj);
-		return ret;
-	}
-	*out = hwpt;
-	return 0;
+	return nested_new(idev, v->hwpt, v, c, out);
 }
 
 static int paging_alloc(struct iofd_device *idev, struct iofd_ioas *ioas,

@@ -177,6 +177,19 @@ int iofd_ioas_map_pages(struct iofd_ioas *ioas, uint64_t *iova, uint64_t uva,
 	return ret;
 }
 
+/* The checks IOAS_MAP and IOAS_MAP_FILE share, in the kernel's order. */
+static int map_args(uint32_t flags, bool reserved, uint64_t iova,
+		    uint64_t length)
+{
+	if ((flags & ~MAP_FLAGS) || reserved)
+		return -EOPNOTSUPP;
+	if (iova >= UINT64_MAX || length >= UINT64_MAX)
+		return -EOVERFLOW;
+	if (!(flags & MAP_PROT))
+		return -EINVAL;
+	return 0;
+}
+
 /* kernel iopt_map_file_pages: the file offset plays the user address's
  * part in placement and in the area; the file is taken first (EBADF
  * before any placement error). */
@@ -220,12 +233,9 @@ int iofd_ioas_map_file(struct iofd_ucmd *ucmd)
 	uint64_t iova = cmd->iova;
 	int ret;
 
-	if (cmd->flags & ~MAP_FLAGS)
-		return -EOPNOTSUPP;
-	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
-		return -EOVERFLOW;
-	if (!(cmd->flags & MAP_PROT))
-		return -EINVAL;
+	ret = map_args(cmd->flags, false, cmd->iova, cmd->length);
+	if (ret)
+		return ret;
 	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
@@ -256,12 +266,9 @@ int iofd_ioas_map(struct iofd_ucmd *ucmd)
 	uint64_t iova = cmd->iova;
 	int ret;
 
-	if ((cmd->flags & ~MAP_FLAGS) || cmd->__reserved)
-		return -EOPNOTSUPP;
-	if (cmd->iova >= UINT64_MAX || cmd->length >= UINT64_MAX)
-		return -EOVERFLOW;
-	if (!(cmd->flags & MAP_PROT))
-		return -EINVAL;
+	ret = map_args(cmd->flags, cmd->__reserved, cmd->iova, cmd->length);
+	if (ret)
+		return ret;
 	ioas = iofd_get_ioas(ucmd->ictx, cmd->ioas_id);
 	if (!ioas)
 		return -ENOENT;
