@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mount.h"
 #include "script.h"
 
 #ifndef IOMMUSIM_VERSION
@@ -22,6 +23,9 @@ static void usage(FILE *f)
 		"                  prints each command before its output;\n"
 		"                  exit 0: every expect held, 1: an expect failed,\n"
 		"                  2: syntax or usage error\n"
+		"  mount [--foreground] DIR\n"
+		"                  serve the simulated /dev/iommu as DIR/iommu\n"
+		"                  (FUSE) until unmounted or signalled\n"
 		"  kinds           list the machine kinds a script can create\n"
 		"  version         print the version\n"
 		"  help            this text\n");
@@ -57,6 +61,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return script_run_file(&cfg, argv[i]);
+	}
+	if (!strcmp(argv[1], "mount")) {
+		bool fg = argc == 4 && !strcmp(argv[2], "--foreground");
+
+		if (argc != (fg ? 4 : 3)) {
+			fprintf(stderr,
+				"usage: iommusim mount [--foreground] DIR\n");
+			return 2;
+		}
+		return iommusim_mount(argv[fg ? 3 : 2], fg);
 	}
 	if (!strcmp(argv[1], "kinds") && argc == 2)
 		return cmd_kinds();
