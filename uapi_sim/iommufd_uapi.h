@@ -635,4 +635,87 @@ IOFD_ASSERT_AT(vfio_iommu_type1_dma_map, size, 24);
 IOFD_ASSERT_SIZE(vfio_iommu_type1_dma_unmap, 24);
 IOFD_ASSERT_AT(vfio_iommu_type1_dma_unmap, size, 16);
 
+/*
+ * VFIO device cdev (include/uapi/linux/vfio.h, v6.17; layouts as in
+ * torvalds/linux and its generated bindings): what a program does with a
+ * /dev/vfio/devices/vfioN file to bind it to an iommufd.
+ */
+#define VFIO_DEVICE_GET_INFO VFIO_IO(7)
+#define VFIO_DEVICE_BIND_IOMMUFD VFIO_IO(18)
+#define VFIO_DEVICE_ATTACH_IOMMUFD_PT VFIO_IO(19)
+#define VFIO_DEVICE_DETACH_IOMMUFD_PT VFIO_IO(20)
+
+#define VFIO_DEVICE_FLAGS_RESET (1u << 0)
+#define VFIO_DEVICE_FLAGS_PCI (1u << 1)
+#define VFIO_DEVICE_FLAGS_CDEV (1u << 9)
+
+struct vfio_device_info {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t num_regions;
+	uint32_t num_irqs;
+	uint32_t cap_offset;
+	uint32_t pad;
+};
+
+#define VFIO_DEVICE_BIND_FLAG_TOKEN (1u << 0)
+
+struct vfio_device_bind_iommufd {
+	uint32_t argsz;
+	uint32_t flags;
+	int32_t iommufd;
+	uint32_t out_devid;
+	uint64_t token_uuid_ptr;
+};
+
+#define VFIO_DEVICE_ATTACH_PASID (1u << 0)
+
+struct vfio_device_attach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pt_id;
+	uint32_t pasid;
+};
+
+#define VFIO_DEVICE_DETACH_PASID (1u << 0)
+
+struct vfio_device_detach_iommufd_pt {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pasid;
+};
+
+IOFD_ASSERT_SIZE(vfio_device_info, 24);
+IOFD_ASSERT_AT(vfio_device_info, num_irqs, 12);
+IOFD_ASSERT_SIZE(vfio_device_bind_iommufd, 24);
+IOFD_ASSERT_AT(vfio_device_bind_iommufd, out_devid, 12);
+IOFD_ASSERT_AT(vfio_device_bind_iommufd, token_uuid_ptr, 16);
+IOFD_ASSERT_SIZE(vfio_device_attach_iommufd_pt, 16);
+IOFD_ASSERT_AT(vfio_device_attach_iommufd_pt, pt_id, 8);
+IOFD_ASSERT_SIZE(vfio_device_detach_iommufd_pt, 12);
+
+/*
+ * iommusim's own (not Linux's): make a device of a vfio file do DMA, the
+ * way its DMA engine would, so a program can see its mappings used.
+ * IOMMUSIM_VFIO_DMA on a bound vfio file; EIO (with the unit's fault code
+ * in out_fault) when the IOMMU refuses a page.
+ */
+#define IOMMUSIM_VFIO_DMA_WRITE (1u << 0) /* the device writes memory */
+#define IOMMUSIM_VFIO_DMA_PASID (1u << 1) /* requests carry @pasid */
+
+struct iommusim_vfio_dma {
+	uint32_t argsz;
+	uint32_t flags;
+	uint32_t pasid;
+	uint32_t out_fault; /* the unit's fault code when EIO */
+	uint64_t iova;
+	uint64_t length; /* at most 1 MiB */
+	uint64_t uptr; /* the bytes written, or where read ones go */
+};
+
+#define IOMMUSIM_VFIO_DMA IOMMUFD_IO(0xe0)
+
+IOFD_ASSERT_SIZE(iommusim_vfio_dma, 40);
+IOFD_ASSERT_AT(iommusim_vfio_dma, uptr, 32);
+
 #endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H */
