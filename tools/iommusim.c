@@ -23,6 +23,10 @@ static void usage(FILE *f)
 		"                  prints each command before its output;\n"
 		"                  exit 0: every expect held, 1: an expect failed,\n"
 		"                  2: syntax or usage error\n"
+		"  run [--] PROGRAM [ARGS...]\n"
+		"                  run PROGRAM with the simulated /dev/iommu and\n"
+		"                  /dev/vfio/devices/vfioN (private mount\n"
+		"                  namespace); exit with its status\n"
 		"  mount [--foreground] DIR\n"
 		"                  serve the simulated /dev/iommu as DIR/iommu\n"
 		"                  (FUSE) until unmounted or signalled\n"
@@ -61,6 +65,16 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		return script_run_file(&cfg, argv[i]);
+	}
+	if (!strcmp(argv[1], "run")) {
+		int i = argc > 2 && !strcmp(argv[2], "--") ? 3 : 2;
+
+		if (i >= argc) {
+			fprintf(stderr,
+				"usage: iommusim run [--] PROGRAM [ARGS...]\n");
+			return 2;
+		}
+		return iommusim_run(argv + i);
 	}
 	if (!strcmp(argv[1], "mount")) {
 		bool fg = argc == 4 && !strcmp(argv[2], "--foreground");

@@ -456,6 +456,39 @@ static int vfio_dma(struct client *vc, uint64_t arg)
 	return ret;
 }
 
+/* IOMMUSIM_VFIO_WALK: the decoded walk of one request, as text */
+static int vfio_walk(struct client *vc, uint64_t arg)
+{
+	struct iommusim_vfio_walk w;
+	struct dma_result res;
+	char *text, tail[160];
+	size_t used;
+	int ret;
+
+	if (remote_rw(vc, arg, &w, sizeof(w), false))
+		return -EFAULT;
+	if (w.argsz < sizeof(w) || (w.flags & ~IOMMUSIM_VFIO_DMA_PASID) ||
+	    !w.buflen || w.buflen > (1u << 20) || !w.access || (w.access & ~3u))
+		return -EINVAL;
+	text = calloc(1, w.buflen);
+	if (!text)
+		return -ENOMEM;
+	iofd_sys_walk(machine, vc->dev,
+		      w.flags & IOMMUSIM_VFIO_DMA_PASID ? w.pasid :
+							  IOMMU_NO_PASID,
+		      w.iova, w.access, text, w.buflen, &res);
+	dma_result_format(&res, tail, sizeof(tail));
+	used = strlen(text);
+	snprintf(text + used, w.buflen - used, "%s%s\n",
+		 used ? "" : "(no walk: a cache of the unit answered)\n", tail);
+	w.out_len = (uint32_t)strlen(text) + 1;
+	ret = remote_rw(vc, w.uptr, text, w.out_len, true);
+	if (!ret)
+		ret = remote_rw(vc, arg, &w, sizeof(w), true);
+	free(text);
+	return ret ? ret : res.ok ? 0 : -EIO;
+}
+
 static int vfio_ioctl(struct client *vc, unsigned int cmd, uint64_t arg)
 {
 	int ret;
@@ -473,6 +506,8 @@ static int vfio_ioctl(struct client *vc, unsigned int cmd, uint64_t arg)
 		ret = vfio_info(vc, arg);
 	else if (cmd == IOMMUSIM_VFIO_DMA)
 		ret = vfio_dma(vc, arg);
+	else if (cmd == IOMMUSIM_VFIO_WALK)
+		ret = vfio_walk(vc, arg);
 	else
 		ret = -ENOTTY;
 	pthread_mutex_unlock(&big_lock);

@@ -8,5 +8,6 @@
 #include <stdbool.h>
 
 int iommusim_mount(const char *dir, bool foreground);
+int iommusim_run(char **argv);
 
 #endif /* IOMMUSIM_TOOLS_MOUNT_H */

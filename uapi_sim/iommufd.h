@@ -87,6 +87,9 @@ int iofd_sys_dev_info(const struct iofd_sys *sys, unsigned int dev,
 int iofd_sys_translate(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 		       uint64_t iova, unsigned int access,
 		       struct dma_result *res);
+int iofd_sys_walk(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
+		  uint64_t iova, unsigned int access, char *out, size_t len,
+		  struct dma_result *res);
 int iofd_sys_dma(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 		 uint64_t iova, void *buf, size_t len, bool write,
 		 struct dma_result *fault);

@@ -715,6 +715,26 @@ struct iommusim_vfio_dma {
 
 #define IOMMUSIM_VFIO_DMA IOMMUFD_IO(0xe0)
 
+/*
+ * iommusim's own: how the IOMMU translates one request of the device,
+ * as text: a line per structure the unit fetched (none when its caches
+ * answered), then "ok pa=..." or the fault. EIO when it faults.
+ */
+struct iommusim_vfio_walk {
+	uint32_t argsz;
+	uint32_t flags; /* IOMMUSIM_VFIO_DMA_PASID */
+	uint32_t pasid;
+	uint32_t access; /* 1: read, 2: write */
+	uint64_t iova;
+	uint64_t uptr; /* the text */
+	uint32_t buflen;
+	uint32_t out_len; /* bytes written, the NUL included */
+};
+
+#define IOMMUSIM_VFIO_WALK IOMMUFD_IO(0xe2)
+
+IOFD_ASSERT_SIZE(iommusim_vfio_walk, 40);
+
 IOFD_ASSERT_SIZE(iommusim_vfio_dma, 40);
 IOFD_ASSERT_AT(iommusim_vfio_dma, uptr, 32);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "hw/vtd/vtd.h"
+#include "model/trace.h"
 #include "iofd_private.h"
 
 #define SYS_RAM_BITS 40
@@ -261,4 +262,52 @@ int iofd_sys_translate(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 	req.source_id = sys->devs[dev].rid;
 	sys->vtd->ops->translate(sys->vtd, &req, res);
 	return 0;
+}
+
+struct walk_text {
+	char *out;
+	size_t len, used;
+};
+
+static void walk_line(void *ctx, const struct trace_event *ev)
+{
+	struct walk_text *w = ctx;
+	char line[512];
+	int n;
+
+	trace_event_format(ev, line, sizeof(line));
+	n = snprintf(w->out + w->used, w->len - w->used, "%s\n", line);
+	if (n > 0)
+		w->used += (size_t)n < w->len - w->used ? (size_t)n :
+							  w->len - w->used - 1;
+}
+
+/**
+ * iofd_sys_walk() - translate like iofd_sys_translate() and describe the
+ * walk: one line per structure the unit fetched (empty when a cache
+ * answered), for people learning how the IOMMU got there.
+ * @sys: the machine.
+ * @dev: the device.
+ * @pasid: IOMMU_NO_PASID or the request's PASID.
+ * @iova: the address.
+ * @access: DMA_ACC_* bits.
+ * @out: the text (NUL-terminated, cut to fit).
+ * @len: its size (at least 1).
+ * @res: the translation or fault.
+ *
+ * Return: 0, or -ENODEV.
+ */
+int iofd_sys_walk(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
+		  uint64_t iova, unsigned int access, char *out, size_t len,
+		  struct dma_result *res)
+{
+	struct trace saved = sys->vtd->trace;
+	struct walk_text w = { out, len, 0 };
+	int ret;
+
+	out[0] = 0;
+	trace_set(&sys->vtd->trace, true, walk_line, &w);
+	ret = iofd_sys_translate(sys, dev, pasid, iova, access, res);
+	trace_set(&sys->vtd->trace, saved.on, saved.sink, saved.ctx);
+	return ret;
 }

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: MIT
+/*
+ * run.c - `iommusim run -- PROGRAM ARGS...`: PROGRAM sees the simulated
+ * /dev/iommu and /dev/vfio/devices/vfioN at the paths Linux uses, and
+ * nothing on the machine changes (issue 6).
+ *
+ * A private daemon (`iommusim mount`, in a child) serves a scratch
+ * directory. PROGRAM runs in a child with its own mount namespace, where
+ * /dev is an overlay of the real /dev (so the files can be added without
+ * touching devtmpfs) with /dev/pts and /dev/shm put back on top, and the
+ * daemon's files are bind-mounted at /dev/iommu and /dev/vfio/devices.
+ * The namespace dies with PROGRAM; the daemon is stopped with SIGTERM and
+ * the scratch directory removed. The exit status is PROGRAM's.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mount.h"
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "iommusim run: %s: %s\n", what, strerror(errno));
+	return -1;
+}
+
+/* Put a file at @path in the (overlaid) /dev, then bind @src over it. */
+static int bind_file(const char *src, const char *path)
+{
+	int fd = open(path, O_CREAT | O_WRONLY, 0666);
+
+	if (fd < 0)
+		return fail(path);
+	close(fd);
+	return mount(src, path, NULL, MS_BIND, NULL) ? fail(path) : 0;
+}
+
+/* In the child's own mount namespace: the simulated files under /dev. */
+static int setup_dev(const char *served, const char *tmp)
+{
+	char p[1024], q[1024];
+
+	if (unshare(CLONE_NEWNS))
+		return fail("unshare(CLONE_NEWNS)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return fail("making / private");
+	if (mount("tmpfs", tmp, "tmpfs", 0, "mode=0700"))
+		return fail("tmpfs");
+	snprintf(p, sizeof(p), "%s/old", tmp);
+	mkdir(p, 0700);
+	if (mount("/dev", p, NULL, MS_BIND | MS_REC, NULL))
+		return fail("keeping the old /dev");
+	snprintf(p, sizeof(p), "%s/upper", tmp);
+	mkdir(p, 0755);
+	snprintf(q, sizeof(q), "%s/work", tmp);
+	mkdir(q, 0755);
+	{
+		char opts[3 * 1024 + 64];
+
+		snprintf(opts, sizeof(opts),
+			 "lowerdir=%s/old,upperdir=%s,workdir=%s", tmp, p, q);
+		if (mount("overlay", "/dev", "overlay", 0, opts))
+			return fail("overlay on /dev");
+	}
+	/* what the overlay hid: the terminal's and shared memory's mounts */
+	snprintf(p, sizeof(p), "%s/old/pts", tmp);
+	mount(p, "/dev/pts", NULL, MS_BIND | MS_REC, NULL);
+	snprintf(p, sizeof(p), "%s/old/shm", tmp);
+	mount(p, "/dev/shm", NULL, MS_BIND | MS_REC, NULL);
+	snprintf(p, sizeof(p), "%s/iommu", served);
+	if (bind_file(p, "/dev/iommu"))
+		return -1;
+	mkdir("/dev/vfio", 0755);
+	mkdir("/dev/vfio/devices", 0755);
+	snprintf(p, sizeof(p), "%s/vfio/devices", served);
+	if (mount(p, "/dev/vfio/devices", NULL, MS_BIND, NULL))
+		return fail("/dev/vfio/devices");
+	return 0;
+}
+
+/**
+ * iommusim_run() - run @argv[0] with the simulated devices, as above.
+ * @argv: PROGRAM and its arguments (NULL-terminated).
+ *
+ * Return: PROGRAM's exit status (128 + signal when killed), or 1 when the
+ * environment could not be made.
+ */
+int iommusim_run(char **argv)
+{
+	char dir[] = "/tmp/iommusim-run-XXXXXX", path[4096];
+	char tmp[] = "/tmp/iommusim-dev-XXXXXX"; /* the overlay's layers */
+	int status = 1, st;
+	pid_t daemon, prog;
+
+	if (!mkdtemp(dir) || !mkdtemp(tmp))
+		return fail("mkdtemp") ? 1 : 1;
+	daemon = fork();
+	if (daemon < 0)
+		return fail("fork") ? 1 : 1;
+	if (!daemon)
+		_exit(iommusim_mount(dir, true));
+	snprintf(path, sizeof(path), "%s/iommu", dir);
+	for (int i = 0; access(path, F_OK); i++) {
+		if (i == 200 || waitpid(daemon, &st, WNOHANG) == daemon) {
+			fprintf(stderr,
+				"iommusim run: the daemon did not "
+				"mount %s\n",
+				dir);
+			kill(daemon, SIGTERM);
+			waitpid(daemon, &st, 0);
+			rmdir(dir);
+			rmdir(tmp);
+			return 1;
+		}
+		usleep(20000);
+	}
+	prog = fork();
+	if (!prog) {
+		if (setup_dev(dir, tmp))
+			_exit(127);
+		execvp(argv[0], argv);
+		fprintf(stderr, "iommusim run: %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	if (prog > 0 && waitpid(prog, &st, 0) == prog)
+		status = WIFEXITED(st)	 ? WEXITSTATUS(st) :
+			 WIFSIGNALED(st) ? 128 + WTERMSIG(st) :
+					   1;
+	kill(daemon, SIGTERM);
+	waitpid(daemon, &st, 0);
+	rmdir(dir);
+	rmdir(tmp); /* its tmpfs went with PROGRAM's namespace */
+	return status;
+}
