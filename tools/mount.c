@@ -9,8 +9,12 @@
  * process_vm_writev on that thread. Each open of DIR/iommu is its own
  * context; the opener is pinned by a pidfd (a recycled pid can never be
  * served) through which MAP_FILE takes the caller's descriptor
- * (pidfd_getfd). Requests are served by several threads; one lock keeps
- * the machine and its contexts single-threaded, as uapi_sim requires.
+ * (pidfd_getfd). Requests are served by a fixed pool of threads, each
+ * reading the FUSE device itself (libfuse's own multi-threaded loop,
+ * which starts and stops workers as load changes, costs about 280 us a
+ * request on this machine: docs/transport.md); uapi_sim runs under one
+ * lock, so the pool keeps the mount answering (open, release, a bind's
+ * own lookup) while one request runs, not to run two at once.
  * Unknown commands answer ENOTTY, never ENOSYS (which FUSE would turn
  * into "ioctl unsupported" for the file).
  *
@@ -22,8 +26,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fuse.h>
+#include <fuse_lowlevel.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +37,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -57,13 +64,27 @@ struct client {
 	uint32_t dev_id;
 };
 
+/* The daemon asks a file of its own which open it is (vfio bind); the
+ * payload is copied out by the kernel (_IOR), unlike iommufd's _IO. */
+#define IOMMUSIM_WHOAMI _IOR(IOMMUFD_TYPE, 0xef, uint64_t)
+
+/* Two: every reader of the FUSE device is woken in turn, and each more
+ * one cost about 2 us a request in bench_fuse on this machine. */
+#define POOL_THREADS 2
+static sem_t askers; /* POOL_THREADS - 1: one thread is always free */
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct iofd_sys *machine;
 static struct client *live; /* iommu clients with a context */
 
-/* iommusim's own: the daemon asks an iommu file it holds which client it
- * is (how VFIO_DEVICE_BIND_IOMMUFD finds the context of a descriptor). */
-#define IOMMUSIM_WHOAMI IOMMUFD_IO(0xe1)
+/* The mount's device number, and the inode numbers of its files (the
+ * attributes are cached for a day, so an fstat of a descriptor of ours
+ * never comes back here: the one serving thread may be the asker). */
+static dev_t mount_dev;
+#define INO_ROOT 1
+#define INO_IOMMU 2
+#define INO_VFIO 3
+#define INO_VFIO_DEVICES 4
+#define INO_VFIO_FIRST 16
 
 static int remote_rw(struct client *cl, uint64_t uptr, void *buf, size_t len,
 		     bool write)
@@ -120,12 +141,36 @@ static int remote_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
 	return at >= end ? 0 : -EFAULT;
 }
 
+/* The file's attributes from the kernel's cache, never a request (the
+ * asker may be the thread that would have to answer). */
+static bool is_ours(int fd, uint64_t *ino)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_INO,
+		  &stx) ||
+	    makedev(stx.stx_dev_major, stx.stx_dev_minor) != mount_dev)
+		return false;
+	*ino = stx.stx_ino;
+	return true;
+}
+
+/* MAP_FILE's file. One of this mount's own files cannot back memory (the
+ * kernel's memfd_pin_folios refuses what is not shmem or hugetlbfs, with
+ * EINVAL), and reading it would be a request to ourselves under the lock. */
 static int remote_get_file(void *ctx, int32_t fd)
 {
 	struct client *cl = ctx;
 	long nfd = syscall(SYS_pidfd_getfd, cl->pidfd, fd, 0);
+	uint64_t ino;
 
-	return nfd < 0 ? -EBADF : (int)nfd;
+	if (nfd < 0)
+		return -EBADF;
+	if (is_ours((int)nfd, &ino)) {
+		close((int)nfd);
+		return -EINVAL;
+	}
+	return (int)nfd;
 }
 
 /* A number from a /proc/<pid>/ file line starting with @key. */
@@ -178,24 +223,28 @@ static int vfio_index(const char *path)
 static int fs_getattr(const char *path, struct stat *st,
 		      struct fuse_file_info *fi)
 {
+	int dev = vfio_index(path);
+
 	(void)fi;
 	memset(st, 0, sizeof(*st));
-	if (!strcmp(path, "/")) {
-		st->st_mode = S_IFDIR | 0755;
-		st->st_nlink = 2;
-		return 0;
-	}
-	if (!strcmp(path, "/vfio") || !strcmp(path, "/vfio/devices")) {
-		st->st_mode = S_IFDIR | 0755;
-		st->st_nlink = 2;
-		return 0;
-	}
-	if (!strcmp(path, "/iommu") || vfio_index(path) >= 0) {
+	st->st_mode = S_IFDIR | 0755;
+	st->st_nlink = 2;
+	if (!strcmp(path, "/"))
+		st->st_ino = INO_ROOT;
+	else if (!strcmp(path, "/vfio"))
+		st->st_ino = INO_VFIO;
+	else if (!strcmp(path, "/vfio/devices"))
+		st->st_ino = INO_VFIO_DEVICES;
+	else if (!strcmp(path, "/iommu") || dev >= 0)
+		st->st_ino = dev >= 0 ? INO_VFIO_FIRST + (unsigned int)dev :
+					INO_IOMMU;
+	else
+		return -ENOENT;
+	if (st->st_ino == INO_IOMMU || st->st_ino >= INO_VFIO_FIRST) {
 		st->st_mode = S_IFREG | 0666;
 		st->st_nlink = 1;
-		return 0;
 	}
-	return -ENOENT;
+	return 0;
 }
 
 static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
@@ -274,6 +323,9 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	fi->fh = (uintptr_t)cl;
 	fi->direct_io = 1;
 	fi->nonseekable = 1;
+	/* no FLUSH on close: the daemon closes descriptors of its own files
+	 * (a bind's lookup, MAP_FILE of one) and must never wait on itself */
+	fi->noflush = 1;
 	return 0;
 }
 
@@ -314,37 +366,53 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 	return 0;
 }
 
-/* The iommu client behind the caller's descriptor @fd, or NULL: the
- * daemon takes the descriptor and asks it (IOMMUSIM_WHOAMI). Must be
- * called without big_lock: the question is served by another thread. */
-static struct client *iommu_of_fd(struct client *vc, int32_t fd)
+/*
+ * Which open of DIR/iommu the caller's descriptor @fd is (kernel
+ * iommufd_ctx_from_fd). FUSE names the open file only to the thread that
+ * serves a request on it, so the daemon takes the descriptor
+ * (pidfd_getfd) and asks the file itself: IOMMUSIM_WHOAMI, answered by
+ * another pool thread without the lock. Called without big_lock; at most
+ * POOL_THREADS - 1 threads ask at once, so one is always free to answer.
+ * The answer is a cookie, checked against the live list under the lock.
+ * A descriptor of anything else is EBADFD.
+ */
+static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
 {
 	long own = syscall(SYS_pidfd_getfd, vc->pidfd, fd, 0);
-	uint64_t who = 0;
+	uint64_t ino;
+	int ret = 0;
 
 	if (own < 0)
-		return NULL;
-	if (ioctl((int)own, IOMMUSIM_WHOAMI, &who))
-		who = 0;
+		return -EBADF;
+	if (!is_ours((int)own, &ino) || ino != INO_IOMMU) {
+		close((int)own);
+		return -EBADFD;
+	}
+	sem_wait(&askers);
+	if (ioctl((int)own, IOMMUSIM_WHOAMI, cookie))
+		ret = -EBADFD;
+	sem_post(&askers);
 	close((int)own);
-	return (struct client *)(uintptr_t)who;
+	return ret;
 }
 
-static bool is_live(const struct client *cl)
+/* The live iommu client with @cookie; called with big_lock held. */
+static struct client *iommu_of_cookie(uint64_t cookie)
 {
-	for (const struct client *c = live; c; c = c->next_live)
-		if (c == cl)
-			return true;
-	return false;
+	for (struct client *c = live; c; c = c->next_live)
+		if ((uintptr_t)c == cookie)
+			return c;
+	return NULL;
 }
 
 /* vfio_df_ioctl_bind_iommufd */
-static int vfio_bind(struct client *vc, uint64_t arg)
+static int vfio_bind(struct client *vc, pid_t tid, uint64_t arg)
 {
 	struct vfio_device_bind_iommufd b;
 	const uint32_t minsz =
 		offsetof(struct vfio_device_bind_iommufd, token_uuid_ptr);
-	struct client *cl;
+	struct client *cl = NULL;
+	uint64_t cookie;
 	int ret;
 
 	if (remote_rw(vc, arg, &b, minsz, false))
@@ -352,13 +420,16 @@ static int vfio_bind(struct client *vc, uint64_t arg)
 	if (b.argsz < minsz || b.iommufd < 0 ||
 	    (b.flags & ~VFIO_DEVICE_BIND_FLAG_TOKEN))
 		return -EINVAL;
-	cl = iommu_of_fd(vc, b.iommufd);
+	ret = iommu_cookie_of_fd(vc, b.iommufd, &cookie);
+	if (ret)
+		return ret;
 	pthread_mutex_lock(&big_lock);
+	vc->tid = tid;
 	if (vc->bound)
 		ret = -EINVAL; /* one bind per device file */
-	else if (!cl || !is_live(cl))
-		ret = -EBADFD; /* not an iommufd */
-	else
+	else if (!(cl = iommu_of_cookie(cookie)))
+		ret = -EBADFD; /* closed while we asked */
+	if (!ret)
 		ret = iommufd_sim_bind(cl->ctx, vc->dev, &vc->dev_id);
 	if (!ret && remote_rw(vc,
 			      arg + offsetof(struct vfio_device_bind_iommufd,
@@ -489,13 +560,15 @@ static int vfio_walk(struct client *vc, uint64_t arg)
 	return ret ? ret : res.ok ? 0 : -EIO;
 }
 
-static int vfio_ioctl(struct client *vc, unsigned int cmd, uint64_t arg)
+static int vfio_ioctl(struct client *vc, pid_t tid, unsigned int cmd,
+		      uint64_t arg)
 {
 	int ret;
 
 	if (cmd == VFIO_DEVICE_BIND_IOMMUFD)
-		return vfio_bind(vc, arg);
+		return vfio_bind(vc, tid, arg);
 	pthread_mutex_lock(&big_lock);
+	vc->tid = tid;
 	if (!vc->bound) /* every other ioctl needs the bind first */
 		ret = -EINVAL;
 	else if (cmd == VFIO_DEVICE_ATTACH_IOMMUFD_PT ||
@@ -514,6 +587,18 @@ static int vfio_ioctl(struct client *vc, unsigned int cmd, uint64_t arg)
 	return ret;
 }
 
+/* IOMMUSIM_WHOAMI: for the daemon only (a bind's lookup); no lock */
+static int whoami(struct client *cl, void *arg)
+{
+	pid_t tgid = 0;
+
+	proc_field(fuse_get_context()->pid, "status", "Tgid:", "%d", &tgid);
+	if (tgid != getpid())
+		return -ENOTTY;
+	*(uint64_t *)arg = (uintptr_t)cl;
+	return 0;
+}
+
 static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 		    struct fuse_file_info *fi, unsigned int flags, void *data)
 {
@@ -524,20 +609,10 @@ static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 	(void)path;
 	(void)flags;
 	(void)data;
-	if (!cl->vfio && cmd == IOMMUSIM_WHOAMI) {
-		pid_t tgid = 0;
-
-		/* only the daemon itself: the answer goes to its memory */
-		proc_field(tid, "status", "Tgid:", "%d", &tgid);
-		if (tgid == getpid()) {
-			*(uint64_t *)arg = (uintptr_t)cl;
-			return 0;
-		}
-	}
-	if (cl->vfio) {
-		cl->tid = tid;
-		return vfio_ioctl(cl, cmd, (uint64_t)(uintptr_t)arg);
-	}
+	if (cl->vfio)
+		return vfio_ioctl(cl, tid, cmd, (uint64_t)(uintptr_t)arg);
+	if (cmd == IOMMUSIM_WHOAMI)
+		return whoami(cl, data);
 	pthread_mutex_lock(&big_lock);
 	cl->tid = tid;
 	ret = iommufd_sim_ioctl(cl->ctx, cmd, (uint64_t)(uintptr_t)arg);
@@ -545,13 +620,96 @@ static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 	return ret == -ENOSYS ? -ENOTTY : ret;
 }
 
+static void *fs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+	(void)conn;
+	cfg->use_ino = 1;
+	cfg->attr_timeout = 86400;
+	cfg->entry_timeout = 86400;
+	return NULL;
+}
+
 static const struct fuse_operations fs_ops = {
+	.init = fs_init,
 	.getattr = fs_getattr,
 	.readdir = fs_readdir,
 	.open = fs_open,
 	.release = fs_release,
 	.ioctl = fs_ioctl,
 };
+
+/* The device number of the mount at @dir, from /proc/self/mountinfo (a
+ * stat of it would be a request nobody serves yet). */
+static dev_t dev_of_mount(const char *dir)
+{
+	char real[4096], line[4096], point[4096];
+	unsigned int maj, min;
+	dev_t dev = 0;
+	FILE *f;
+
+	if (!realpath(dir, real))
+		snprintf(real, sizeof(real), "%s", dir);
+	f = fopen("/proc/self/mountinfo", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min,
+			   point) == 3 &&
+		    !strcmp(point, real))
+			dev = makedev(maj, min);
+	fclose(f);
+	return dev;
+}
+
+/*
+ * One pool thread: read a request from the FUSE device, serve it, repeat
+ * until the session ends (unmount, or a signal caught by libfuse in any
+ * thread). Cancellation is off while a request is served, so a thread is
+ * only ever cancelled blocked in its read.
+ */
+static void *pool_thread(void *arg)
+{
+	struct fuse_session *se = arg;
+	struct fuse_buf buf = { 0 };
+	int res;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	while (!fuse_session_exited(se)) {
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
+		res = fuse_session_receive_buf(se, &buf);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+		if (res == -EINTR)
+			continue;
+		if (res <= 0) {
+			fuse_session_exit(se);
+			break;
+		}
+		fuse_session_process_buf(se, &buf);
+	}
+	free(buf.mem);
+	return NULL;
+}
+
+/* Serve with POOL_THREADS threads (this one among them); 0 on a clean
+ * end (unmount or signal). */
+static int serve_pool(struct fuse_session *se)
+{
+	pthread_t tids[POOL_THREADS - 1];
+	int n = 0;
+
+	for (; n < POOL_THREADS - 1; n++)
+		if (pthread_create(&tids[n], NULL, pool_thread, se))
+			break;
+	if (!n) /* the bind lookup needs a second thread */
+		return -1;
+	pool_thread(se);
+	/* the others may sit in a read no request will end */
+	for (int i = 0; i < n; i++)
+		pthread_cancel(tids[i]);
+	for (int i = 0; i < n; i++)
+		pthread_join(tids[i], NULL);
+	return 0;
+}
 
 /**
  * iommusim_mount() - serve DIR/iommu until unmounted or signalled.
@@ -564,7 +722,6 @@ int iommusim_mount(const char *dir, bool foreground)
 {
 	char *argv[] = { "iommusim", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
-	struct fuse_loop_config *cfg;
 	char err[256];
 	struct fuse *f;
 	int ret = 1;
@@ -583,11 +740,9 @@ int iommusim_mount(const char *dir, bool foreground)
 		fuse_unmount(f);
 		goto out;
 	}
-	cfg = fuse_loop_cfg_create();
-	/* a signal (SIGINT, SIGTERM) ends the loop with its number: a
-	 * clean stop; only a negative value is a failure */
-	ret = fuse_loop_mt(f, cfg) < 0 ? 1 : 0;
-	fuse_loop_cfg_destroy(cfg);
+	mount_dev = dev_of_mount(dir);
+	sem_init(&askers, 0, POOL_THREADS - 1);
+	ret = serve_pool(fuse_get_session(f)) < 0 ? 1 : 0;
 	fuse_remove_signal_handlers(fuse_get_session(f));
 	fuse_unmount(f);
 out:

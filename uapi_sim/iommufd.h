@@ -38,7 +38,8 @@ struct iofd_uaccess {
 	/*
 	 * get_file: a file descriptor of the simulator's own for the
 	 * client's @fd (IOMMU_IOAS_MAP_FILE), closed by the simulator when
-	 * done; -EBADF when @fd is not open. NULL: MAP_FILE is EBADF.
+	 * done; -EBADF when @fd is not open, -EINVAL when its file cannot
+	 * back memory. NULL: MAP_FILE is EBADF.
 	 */
 	int (*get_file)(void *ctx, int32_t fd);
 	void *ctx;

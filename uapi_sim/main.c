@@ -220,6 +220,32 @@ int iofd_user_data(struct iofd_ctx *ictx, uint64_t uptr, uint32_t ulen,
 	return copy_struct(ictx, dst, size, uptr, ulen);
 }
 
+/*
+ * The common case in one copy: a struct no longer than ours, read whole
+ * at once (across a process boundary each copy is a system call). The
+ * results are the kernel's order of checks (size read, number, minimum
+ * size) for every struct this can read; anything else (an unknown
+ * number, a longer struct, or bytes past the caller's struct that cannot
+ * be read) is -EAGAIN: the step-by-step path decides.
+ */
+static int read_whole(struct iofd_ctx *ictx, const struct iofd_ioctl_op *op,
+		      unsigned long cmd, struct iofd_ucmd *ucmd)
+{
+	uint8_t *p = (uint8_t *)ucmd->cmd;
+
+	if (!op->execute || op->cmd != cmd ||
+	    iofd_uread(ictx, ucmd->ubuffer, p, op->size))
+		return -EAGAIN;
+	memcpy(&ucmd->user_size, p, sizeof(ucmd->user_size));
+	if (ucmd->user_size > op->size)
+		return -EAGAIN;
+	if (ucmd->user_size < op->min_size)
+		return -EINVAL;
+	/* the caller's struct ends here: ours is zero-extended */
+	memset(p + ucmd->user_size, 0, op->size - ucmd->user_size);
+	return 0;
+}
+
 /**
  * iommufd_sim_ioctl() - one ioctl on a context.
  * @ictx: the context.
@@ -239,9 +265,12 @@ int iommufd_sim_ioctl(struct iofd_ctx *ictx, unsigned long cmd, uint64_t arg)
 
 	if (nr < IOFD_TABLE_BASE || nr >= IOFD_TABLE_END)
 		return iofd_vfio_ioctl(ictx, cmd, arg);
+	op = &iofd_ops_by_nr[nr];
+	ret = read_whole(ictx, op, cmd, &ucmd);
+	if (ret != -EAGAIN)
+		return ret ? ret : op->execute(&ucmd);
 	if (iofd_uread(ictx, arg, &ucmd.user_size, sizeof(ucmd.user_size)))
 		return -EFAULT;
-	op = &iofd_ops_by_nr[nr];
 	if (!op->execute || op->cmd != cmd)
 		return -ENOTTY;
 	if (ucmd.user_size < op->min_size)

@@ -159,7 +159,7 @@ int iofd_pages_get_file(struct iofd_ctx *ictx, int fd, uint64_t start,
 	int ret;
 
 	if (own < 0)
-		return -EBADF;
+		return own == -EINVAL ? -EINVAL : -EBADF;
 	if (writable && (fcntl(own, F_GETFL) & O_ACCMODE) == O_RDONLY) {
 		close(own);
 		return -EPERM;

@@ -6,6 +6,7 @@
  * and the VFIO compat API version, checked with plain ioctl(2) and errno.
  * Usage: e2e_basic PATH-OF-IOMMU. Exit 0 when every check held.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -73,6 +74,29 @@ int main(int argc, char **argv)
 	u.ioas_id = 1;
 	u.length = UINT64_MAX;
 	CHECK(ioc(fd, IOMMU_IOAS_UNMAP, &u) == 0 && u.length == 8192);
+	/* MAP_FILE takes the caller's descriptor: a memfd maps; the
+	 * iommufd itself cannot back memory */
+	{
+		struct iommu_ioas_map_file mf = { .size = sizeof(mf) };
+		int mfd = memfd_create("e2e", 0);
+
+		CHECK(mfd >= 0 && ftruncate(mfd, 8192) == 0);
+		mf.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE;
+		mf.ioas_id = 1;
+		mf.fd = mfd;
+		mf.length = 8192;
+		mf.iova = 0x100000;
+		CHECK(ioc(fd, IOMMU_IOAS_MAP_FILE, &mf) == 0);
+		close(mfd); /* the mapping holds the file */
+		u.length = UINT64_MAX;
+		CHECK(ioc(fd, IOMMU_IOAS_UNMAP, &u) == 0 && u.length == 8192);
+		mf.fd = fd;
+		CHECK(ioc(fd, IOMMU_IOAS_MAP_FILE, &mf) == -1 &&
+		      errno == EINVAL);
+		mf.fd = 1000;
+		CHECK(ioc(fd, IOMMU_IOAS_MAP_FILE, &mf) == -1 &&
+		      errno == EBADF);
+	}
 	d.id = 1;
 	CHECK(ioc(fd, IOMMU_DESTROY, &d) == 0);
 	CHECK(ioc(fd, IOMMU_DESTROY, &d) == -1 && errno == ENOENT);

@@ -31,6 +31,39 @@ static int failures;
 		}                                                       \
 	} while (0)
 
+/*
+ * Two iommufds in one process: a device binds to the one its descriptor
+ * names, and only that context's objects can be attached.
+ */
+static void two_contexts(const char *iommu)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b) };
+	struct vfio_device_attach_iommufd_pt at = { .argsz = sizeof(at) };
+	struct iommu_ioas_alloc a1 = { .size = sizeof(a1) };
+	struct iommu_ioas_alloc a2 = { .size = sizeof(a2) };
+	char dir[4096], path[4096];
+	int fd1 = open(iommu, O_RDWR), fd2 = open(iommu, O_RDWR), vfd;
+
+	snprintf(dir, sizeof(dir), "%s", iommu);
+	snprintf(path, sizeof(path), "%s/vfio/devices/vfio1", dirname(dir));
+	vfd = open(path, O_RDWR);
+	CHECK(fd1 >= 0 && fd2 >= 0 && vfd >= 0);
+	/* ids count per context: fd1 gets 1-3, fd2 1 (and 2, the device) */
+	for (int i = 0; i < 3; i++)
+		CHECK(ioctl(fd1, IOMMU_IOAS_ALLOC, &a1) == 0);
+	CHECK(ioctl(fd2, IOMMU_IOAS_ALLOC, &a2) == 0);
+	b.iommufd = fd2;
+	CHECK(ioctl(vfd, VFIO_DEVICE_BIND_IOMMUFD, &b) == 0);
+	at.pt_id = a1.out_ioas_id; /* fd1's third IOAS: not in fd2 */
+	CHECK(ioctl(vfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) == -1 &&
+	      errno == ENOENT);
+	at.pt_id = a2.out_ioas_id;
+	CHECK(ioctl(vfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &at) == 0);
+	close(vfd);
+	close(fd2);
+	close(fd1);
+}
+
 int main(int argc, char **argv)
 {
 	struct iommu_ioas_alloc a = { .size = sizeof(a) };
@@ -111,6 +144,7 @@ int main(int argc, char **argv)
 		CHECK(ret == 0);
 	}
 	close(fd);
+	two_contexts(argv[1]);
 	if (failures)
 		fprintf(stderr, "e2e_vfio: %d checks failed\n", failures);
 	else
