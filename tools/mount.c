@@ -28,6 +28,7 @@
 #include <fuse.h>
 #include <fuse_lowlevel.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
@@ -45,23 +46,34 @@
 #include "uapi_sim/iommufd.h"
 #include "uapi_sim/iommufd_uapi.h"
 
+enum client_kind { CL_IOMMU, CL_VFIO, CL_OBJECT };
+
 /*
- * One open file: DIR/iommu (a context) or DIR/vfio/devices/vfioN (a
- * device, once bound, in some iommu client's context).
+ * One open file: DIR/iommu (a context), DIR/vfio/devices/vfioN (a
+ * device, once bound, in some iommu client's context) or DIR/object (an
+ * fd-returning command's object, once bound to its handle).
  */
 struct client {
 	pid_t tgid; /* the opener */
 	pid_t tid; /* the thread of the request being served */
 	int pidfd; /* the opener, pinned */
-	bool vfio;
+	enum client_kind kind;
 	/* iommu */
 	struct iofd_ctx *ctx;
-	unsigned int refs; /* the open file, and each vfio file bound to it */
+	unsigned int refs; /* the open file, and each file bound to it */
 	struct client *next_live;
+	bool local; /* user addresses are the daemon's (object read/write) */
+	/* vfio and object */
+	struct client *bound; /* the iommu client it is bound in */
 	/* vfio */
 	unsigned int dev;
-	struct client *bound; /* the iommu client it is bound in */
 	uint32_t dev_id;
+	/* object */
+	uint32_t obj_kind; /* IOMMUSIM_OBJ_* */
+	uint32_t handle;
+	bool handle_open;
+	struct fuse_pollhandle *ph; /* a poll waiting for EPOLLIN */
+	struct client *next_obj;
 };
 
 /* The daemon asks a file of its own which open it is (vfio bind); the
@@ -75,6 +87,7 @@ static sem_t askers; /* POOL_THREADS - 1: one thread is always free */
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct iofd_sys *machine;
 static struct client *live; /* iommu clients with a context */
+static struct client *objects; /* bound object files */
 
 /* The mount's device number, and the inode numbers of its files (the
  * attributes are cached for a day, so an fstat of a descriptor of ours
@@ -84,6 +97,7 @@ static dev_t mount_dev;
 #define INO_IOMMU 2
 #define INO_VFIO 3
 #define INO_VFIO_DEVICES 4
+#define INO_OBJECT 5
 #define INO_VFIO_FIRST 16
 
 static int remote_rw(struct client *cl, uint64_t uptr, void *buf, size_t len,
@@ -94,6 +108,11 @@ static int remote_rw(struct client *cl, uint64_t uptr, void *buf, size_t len,
 
 	if (!len)
 		return 0;
+	if (cl->local) { /* an object file's read or write: our buffer */
+		memcpy(write ? (void *)uptr : buf, write ? buf : (void *)uptr,
+		       len);
+		return 0;
+	}
 	n = write ? process_vm_writev(cl->tid, &local, 1, &remote, 1, 0) :
 		    process_vm_readv(cl->tid, &local, 1, &remote, 1, 0);
 	return n == (ssize_t)len ? 0 : -EFAULT;
@@ -238,9 +257,12 @@ static int fs_getattr(const char *path, struct stat *st,
 	else if (!strcmp(path, "/iommu") || dev >= 0)
 		st->st_ino = dev >= 0 ? INO_VFIO_FIRST + (unsigned int)dev :
 					INO_IOMMU;
+	else if (!strcmp(path, "/object"))
+		st->st_ino = INO_OBJECT;
 	else
 		return -ENOENT;
-	if (st->st_ino == INO_IOMMU || st->st_ino >= INO_VFIO_FIRST) {
+	if (st->st_ino == INO_IOMMU || st->st_ino == INO_OBJECT ||
+	    st->st_ino >= INO_VFIO_FIRST) {
 		st->st_mode = S_IFREG | 0666;
 		st->st_nlink = 1;
 	}
@@ -258,6 +280,7 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	fill(buf, "..", NULL, 0, 0);
 	if (!strcmp(path, "/")) {
 		fill(buf, "iommu", NULL, 0, 0);
+		fill(buf, "object", NULL, 0, 0);
 		fill(buf, "vfio", NULL, 0, 0);
 	} else if (!strcmp(path, "/vfio")) {
 		fill(buf, "devices", NULL, 0, 0);
@@ -285,7 +308,9 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	struct client *cl;
 	int ret = 0;
 
-	if (strcmp(path, "/iommu") && dev < 0)
+	bool object = !strcmp(path, "/object");
+
+	if (strcmp(path, "/iommu") && dev < 0 && !object)
 		return -ENOENT;
 	cl = calloc(1, sizeof(*cl));
 	if (!cl)
@@ -299,14 +324,14 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		free(cl);
 		return -ESRCH;
 	}
-	cl->vfio = dev >= 0;
+	cl->kind = dev >= 0 ? CL_VFIO : object ? CL_OBJECT : CL_IOMMU;
 	cl->dev = dev < 0 ? 0 : (unsigned int)dev;
 	ua.ctx = cl;
 	ua.uid = fc->uid;
 	ua.pid = cl->tgid;
 	ua.memlock_limit = memlock_limit(cl->tgid);
 	pthread_mutex_lock(&big_lock);
-	if (!cl->vfio) {
+	if (cl->kind == CL_IOMMU) {
 		ret = iommufd_sim_open_sys(machine, &ua, &cl->ctx);
 		if (!ret) {
 			cl->refs = 1;
@@ -346,16 +371,45 @@ static void iommu_put(struct client *cl)
 	free(cl);
 }
 
+/* What the last close of the kernel's file does to its object. Called
+ * with big_lock held. */
+static void obj_close(struct client *oc)
+{
+	struct iofd_ctx *ctx = oc->bound->ctx;
+
+	if (!oc->handle_open)
+		return;
+	oc->handle_open = false;
+	if (oc->ph) {
+		fuse_pollhandle_destroy(oc->ph);
+		oc->ph = NULL;
+	}
+	if (oc->obj_kind == IOMMUSIM_OBJ_ACCESS)
+		iommufd_sim_access_close(ctx, oc->handle);
+	else if (oc->obj_kind == IOMMUSIM_OBJ_FAULT)
+		iommufd_sim_fault_close(ctx, oc->handle);
+	else
+		iommufd_sim_veventq_close(ctx, oc->handle);
+}
+
 static int fs_release(const char *path, struct fuse_file_info *fi)
 {
 	struct client *cl = (struct client *)(uintptr_t)fi->fh;
 
 	(void)path;
 	pthread_mutex_lock(&big_lock);
-	if (!cl->vfio) {
+	if (cl->kind == CL_IOMMU) {
 		iommu_put(cl);
 	} else {
-		if (cl->bound) { /* closing the device file unbinds it */
+		if (cl->kind == CL_OBJECT && cl->bound) {
+			struct client **pp = &objects;
+
+			obj_close(cl);
+			while (*pp != cl)
+				pp = &(*pp)->next_obj;
+			*pp = cl->next_obj;
+			iommu_put(cl->bound);
+		} else if (cl->bound) { /* closing the device file unbinds */
 			iommufd_sim_unbind(cl->bound->ctx, cl->dev_id);
 			iommu_put(cl->bound);
 		}
@@ -587,6 +641,194 @@ static int vfio_ioctl(struct client *vc, pid_t tid, unsigned int cmd,
 	return ret;
 }
 
+/* Whether @h is an open handle of @kind in @ctx, and no other object
+ * file has it. Called with big_lock held. */
+static int obj_valid(struct client *cl, uint32_t kind, uint32_t h)
+{
+	int ret;
+
+	for (struct client *o = objects; o; o = o->next_obj)
+		if (o->bound == cl && o->handle_open && o->handle == h &&
+		    o->obj_kind == kind)
+			return -EBUSY;
+	if (kind == IOMMUSIM_OBJ_ACCESS)
+		ret = iommufd_sim_access_valid(cl->ctx, h);
+	else if (kind == IOMMUSIM_OBJ_FAULT)
+		ret = iommufd_sim_fault_pending(cl->ctx, h);
+	else
+		ret = iommufd_sim_veventq_pending(cl->ctx, h);
+	return ret < 0 ? -EBADF : 0;
+}
+
+/* IOMMUSIM_OBJ_BIND: this open of DIR/object becomes the file of the
+ * handle (the context is named by the caller's iommufd, as a vfio bind
+ * names it: iommu_cookie_of_fd, without the lock). */
+static int obj_bind(struct client *oc, const struct iommusim_obj_bind *b)
+{
+	struct client *cl = NULL;
+	uint64_t cookie;
+	int ret;
+
+	if (b->argsz < sizeof(*b) || b->kind < IOMMUSIM_OBJ_ACCESS ||
+	    b->kind > IOMMUSIM_OBJ_VEVENTQ)
+		return -EINVAL;
+	ret = iommu_cookie_of_fd(oc, b->iommufd, &cookie);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&big_lock);
+	if (oc->bound)
+		ret = -EINVAL; /* one object a file */
+	else if (!(cl = iommu_of_cookie(cookie)))
+		ret = -EBADFD;
+	else
+		ret = obj_valid(cl, b->kind, b->handle);
+	if (!ret) {
+		oc->bound = cl;
+		cl->refs++;
+		oc->obj_kind = b->kind;
+		oc->handle = b->handle;
+		oc->handle_open = true;
+		oc->next_obj = objects;
+		objects = oc;
+	}
+	pthread_mutex_unlock(&big_lock);
+	return ret;
+}
+
+static int obj_ioctl(struct client *oc, unsigned int cmd, void *data)
+{
+	if (cmd == IOMMUSIM_OBJ_BIND)
+		return obj_bind(oc, data);
+	if (cmd != IOMMUSIM_OBJ_CLOSE)
+		return -ENOTTY;
+	pthread_mutex_lock(&big_lock);
+	if (oc->bound)
+		obj_close(oc);
+	pthread_mutex_unlock(&big_lock);
+	return oc->bound ? 0 : -EINVAL;
+}
+
+/* Whether a read of the object file would return something: 1, 0, or
+ * -EBADF. Called with big_lock held. */
+static int obj_pending(struct client *oc)
+{
+	if (!oc->bound || !oc->handle_open)
+		return -EBADF;
+	if (oc->obj_kind == IOMMUSIM_OBJ_FAULT)
+		return iommufd_sim_fault_pending(oc->bound->ctx, oc->handle);
+	if (oc->obj_kind == IOMMUSIM_OBJ_VEVENTQ)
+		return iommufd_sim_veventq_pending(oc->bound->ctx, oc->handle);
+	return 0;
+}
+
+/* Wake the polls that now have something to read (after any ioctl: an
+ * IOPF or a vEVENT is queued by one). Called with big_lock held. */
+static void notify_polls(void)
+{
+	for (struct client *o = objects; o; o = o->next_obj)
+		if (o->ph && obj_pending(o) > 0) {
+			fuse_notify_poll(o->ph);
+			fuse_pollhandle_destroy(o->ph);
+			o->ph = NULL;
+		}
+}
+
+/*
+ * read() and write() on an object file: the kernel's file ignores its
+ * position (it never moves it), so the position FUSE sends (which does
+ * move) is not passed on. An access file has neither: EINVAL, as the
+ * kernel's anonymous access file has no read or write.
+ */
+static int obj_rw(struct client *oc, char *buf, size_t size, bool write)
+{
+	struct client *cl = oc->bound;
+	int64_t n;
+
+	if (!cl || !oc->handle_open)
+		return -EBADF;
+	if (oc->obj_kind == IOMMUSIM_OBJ_ACCESS ||
+	    (write && oc->obj_kind == IOMMUSIM_OBJ_VEVENTQ))
+		return -EINVAL;
+	cl->local = true;
+	if (write)
+		n = iommufd_sim_fault_write(cl->ctx, oc->handle, (uintptr_t)buf,
+					    size, 0);
+	else if (oc->obj_kind == IOMMUSIM_OBJ_FAULT)
+		n = iommufd_sim_fault_read(cl->ctx, oc->handle, (uintptr_t)buf,
+					   size, 0);
+	else
+		n = iommufd_sim_veventq_read(cl->ctx, oc->handle,
+					     (uintptr_t)buf, size, 0);
+	cl->local = false;
+	return (int)n;
+}
+
+static int fs_read(const char *path, char *buf, size_t size, off_t off,
+		   struct fuse_file_info *fi)
+{
+	struct client *oc = (struct client *)(uintptr_t)fi->fh;
+	int ret;
+
+	(void)path;
+	(void)off;
+	if (oc->kind != CL_OBJECT)
+		return -EINVAL;
+	pthread_mutex_lock(&big_lock);
+	ret = obj_rw(oc, buf, size, false);
+	pthread_mutex_unlock(&big_lock);
+	return ret;
+}
+
+static int fs_write(const char *path, const char *buf, size_t size, off_t off,
+		    struct fuse_file_info *fi)
+{
+	struct client *oc = (struct client *)(uintptr_t)fi->fh;
+	int ret;
+
+	(void)path;
+	(void)off;
+	if (oc->kind != CL_OBJECT)
+		return -EINVAL;
+	pthread_mutex_lock(&big_lock);
+	ret = obj_rw(oc, (char *)buf, size, true);
+	notify_polls();
+	pthread_mutex_unlock(&big_lock);
+	return ret;
+}
+
+/* poll(): a fault file is always writable (EPOLLOUT) and readable when a
+ * fault is pending; a vEVENTQ file readable when an event is queued. */
+static int fs_poll(const char *path, struct fuse_file_info *fi,
+		   struct fuse_pollhandle *ph, unsigned int *reventsp)
+{
+	struct client *oc = (struct client *)(uintptr_t)fi->fh;
+	int pending;
+
+	(void)path;
+	if (oc->kind != CL_OBJECT) {
+		if (ph)
+			fuse_pollhandle_destroy(ph);
+		*reventsp = 0;
+		return 0;
+	}
+	pthread_mutex_lock(&big_lock);
+	pending = obj_pending(oc);
+	*reventsp = pending > 0 ? POLLIN | POLLRDNORM : 0;
+	if (oc->obj_kind == IOMMUSIM_OBJ_FAULT && pending >= 0)
+		*reventsp |= POLLOUT | POLLWRNORM;
+	if (pending < 0)
+		*reventsp = POLLERR;
+	if (ph && pending == 0) {
+		if (oc->ph)
+			fuse_pollhandle_destroy(oc->ph);
+		oc->ph = ph;
+	} else if (ph) {
+		fuse_pollhandle_destroy(ph);
+	}
+	pthread_mutex_unlock(&big_lock);
+	return 0;
+}
+
 /* IOMMUSIM_WHOAMI: for the daemon only (a bind's lookup); no lock */
 static int whoami(struct client *cl, void *arg)
 {
@@ -609,13 +851,16 @@ static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 	(void)path;
 	(void)flags;
 	(void)data;
-	if (cl->vfio)
+	if (cl->kind == CL_VFIO)
 		return vfio_ioctl(cl, tid, cmd, (uint64_t)(uintptr_t)arg);
+	if (cl->kind == CL_OBJECT)
+		return obj_ioctl(cl, cmd, data);
 	if (cmd == IOMMUSIM_WHOAMI)
 		return whoami(cl, data);
 	pthread_mutex_lock(&big_lock);
 	cl->tid = tid;
 	ret = iommufd_sim_ioctl(cl->ctx, cmd, (uint64_t)(uintptr_t)arg);
+	notify_polls();
 	pthread_mutex_unlock(&big_lock);
 	return ret == -ENOSYS ? -ENOTTY : ret;
 }
@@ -635,7 +880,10 @@ static const struct fuse_operations fs_ops = {
 	.readdir = fs_readdir,
 	.open = fs_open,
 	.release = fs_release,
+	.read = fs_read,
+	.write = fs_write,
 	.ioctl = fs_ioctl,
+	.poll = fs_poll,
 };
 
 /* The device number of the mount at @dir, from /proc/self/mountinfo (a
@@ -661,11 +909,12 @@ static dev_t dev_of_mount(const char *dir)
 	return dev;
 }
 
+static sem_t pool_done; /* a pool thread has stopped */
+
 /*
  * One pool thread: read a request from the FUSE device, serve it, repeat
- * until the session ends (unmount, or a signal caught by libfuse in any
- * thread). Cancellation is off while a request is served, so a thread is
- * only ever cancelled blocked in its read.
+ * until the session ends (unmount: the read fails with ENODEV; a signal:
+ * serve_pool ends the session and interrupts the read with SIGUSR1).
  */
 static void *pool_thread(void *arg)
 {
@@ -673,42 +922,59 @@ static void *pool_thread(void *arg)
 	struct fuse_buf buf = { 0 };
 	int res;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 	while (!fuse_session_exited(se)) {
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 		res = fuse_session_receive_buf(se, &buf);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
 		if (res == -EINTR)
 			continue;
-		if (res <= 0) {
-			fuse_session_exit(se);
+		if (res <= 0)
 			break;
-		}
 		fuse_session_process_buf(se, &buf);
 	}
 	free(buf.mem);
+	sem_post(&pool_done);
 	return NULL;
 }
 
-/* Serve with POOL_THREADS threads (this one among them); 0 on a clean
- * end (unmount or signal). */
+static void wake(int sig)
+{
+	(void)sig; /* only to interrupt a read */
+}
+
+/*
+ * Serve with POOL_THREADS threads until the session ends; 0 then, -1 when
+ * no thread could start. The pool blocks the stopping signals, so
+ * libfuse's handlers (SIGINT, SIGTERM, SIGHUP) run in this thread, which
+ * waits; a thread waking from its read finds the session ended.
+ */
 static int serve_pool(struct fuse_session *se)
 {
-	pthread_t tids[POOL_THREADS - 1];
+	struct sigaction sa = { .sa_handler = wake }; /* no SA_RESTART */
+	pthread_t tids[POOL_THREADS];
+	sigset_t stop, old;
 	int n = 0;
 
-	for (; n < POOL_THREADS - 1; n++)
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGHUP);
+	sem_init(&pool_done, 0, 0);
+	pthread_sigmask(SIG_BLOCK, &stop, &old);
+	for (; n < POOL_THREADS; n++)
 		if (pthread_create(&tids[n], NULL, pool_thread, se))
 			break;
-	if (!n) /* the bind lookup needs a second thread */
-		return -1;
-	pool_thread(se);
-	/* the others may sit in a read no request will end */
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (n < 2) /* a bind's lookup needs a second thread */
+		fuse_session_exit(se);
+	while (!fuse_session_exited(se) && sem_wait(&pool_done))
+		; /* EINTR: a signal; libfuse's handler ended the session */
+	fuse_session_exit(se);
 	for (int i = 0; i < n; i++)
-		pthread_cancel(tids[i]);
-	for (int i = 0; i < n; i++)
-		pthread_join(tids[i], NULL);
-	return 0;
+		while (pthread_tryjoin_np(tids[i], NULL)) {
+			pthread_kill(tids[i], SIGUSR1);
+			usleep(1000);
+		}
+	return n < 2 ? -1 : 0;
 }
 
 /**

@@ -4,13 +4,16 @@
  * /dev/iommu and /dev/vfio/devices/vfioN at the paths Linux uses, and
  * nothing on the machine changes (issue 6).
  *
- * A private daemon (`iommusim mount`, in a child) serves a scratch
- * directory. PROGRAM runs in a child with its own mount namespace, where
- * /dev is an overlay of the real /dev (so the files can be added without
- * touching devtmpfs) with /dev/pts and /dev/shm put back on top, and the
- * daemon's files are bind-mounted at /dev/iommu and /dev/vfio/devices.
- * The namespace dies with PROGRAM; the daemon is stopped with SIGTERM and
- * the scratch directory removed. The exit status is PROGRAM's.
+ * `run` first enters a mount namespace of its own (private, so nothing
+ * it mounts is seen outside, even if it is killed). There a daemon
+ * (`iommusim mount`, in a child) serves a scratch directory, and /dev is
+ * an overlay of the real /dev (so the files can be added without
+ * touching devtmpfs) with /dev/pts and /dev/shm put back on top; the
+ * daemon's files are bind-mounted at /dev/iommu and /dev/vfio/devices,
+ * and the whole mount at /dev/iommusim. PROGRAM runs with the helper for
+ * fd-returning commands preloaded (tools/preload.c). The namespace dies
+ * with the last of them; the daemon is stopped with SIGTERM. The exit
+ * status is PROGRAM's.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,15 +47,21 @@ static int bind_file(const char *src, const char *path)
 	return mount(src, path, NULL, MS_BIND, NULL) ? fail(path) : 0;
 }
 
-/* In the child's own mount namespace: the simulated files under /dev. */
-static int setup_dev(const char *served, const char *tmp)
+/* A mount namespace of our own, where nothing propagates out. */
+static int private_ns(void)
 {
-	char p[1024], q[1024];
-
 	if (unshare(CLONE_NEWNS))
 		return fail("unshare(CLONE_NEWNS)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return fail("making / private");
+	return 0;
+}
+
+/* In our own mount namespace: the simulated files under /dev. */
+static int setup_dev(const char *served, const char *tmp)
+{
+	char p[1024], q[1024];
+
 	if (mount("tmpfs", tmp, "tmpfs", 0, "mode=0700"))
 		return fail("tmpfs");
 	snprintf(p, sizeof(p), "%s/old", tmp);
@@ -84,7 +93,64 @@ static int setup_dev(const char *served, const char *tmp)
 	snprintf(p, sizeof(p), "%s/vfio/devices", served);
 	if (mount(p, "/dev/vfio/devices", NULL, MS_BIND, NULL))
 		return fail("/dev/vfio/devices");
+	mkdir("/dev/iommusim", 0755);
+	if (mount(served, "/dev/iommusim", NULL, MS_BIND, NULL))
+		return fail("/dev/iommusim");
 	return 0;
+}
+
+/*
+ * The helper for PROGRAM: $IOMMUSIM_PRELOAD, else beside this binary (a
+ * build tree), else where `cmake --install` puts it. Without it the
+ * fd-returning commands answer handles, as under `iommusim mount`.
+ */
+static void set_preload(void)
+{
+	const char *name = "libiommusim-preload.so", *old;
+	char exe[4096], path[4200], *slash, *both;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	path[0] = 0;
+	if (getenv("IOMMUSIM_PRELOAD")) {
+		snprintf(path, sizeof(path), "%s", getenv("IOMMUSIM_PRELOAD"));
+	} else if (n > 0) {
+		exe[n] = 0;
+		slash = strrchr(exe, '/');
+		if (slash)
+			*slash = 0;
+		snprintf(path, sizeof(path), "%s/%s", exe, name);
+	}
+	if (!path[0] || access(path, R_OK))
+		snprintf(path, sizeof(path), "%s/%s", IOMMUSIM_PKGLIBDIR, name);
+	if (access(path, R_OK)) {
+		fprintf(stderr,
+			"iommusim run: %s not found: fd-returning commands "
+			"will answer handles, not descriptors\n",
+			name);
+		return;
+	}
+	old = getenv("LD_PRELOAD");
+	if (old && *old && asprintf(&both, "%s %s", path, old) > 0) {
+		setenv("LD_PRELOAD", both, 1);
+		free(both);
+	} else {
+		setenv("LD_PRELOAD", path, 1);
+	}
+	setenv("IOMMUSIM_OBJECT", "/dev/iommusim/object", 1);
+	/* a sanitized PROGRAM would refuse a library loaded before its
+	 * runtime; the helper is not sanitized and needs no such order */
+	setenv("ASAN_OPTIONS",
+	       getenv("ASAN_OPTIONS") ? getenv("ASAN_OPTIONS") : "", 1);
+	if (!strstr(getenv("ASAN_OPTIONS"), "verify_asan_link_order")) {
+		char *opts;
+
+		if (asprintf(&opts, "%s%sverify_asan_link_order=0",
+			     getenv("ASAN_OPTIONS"),
+			     *getenv("ASAN_OPTIONS") ? ":" : "") > 0) {
+			setenv("ASAN_OPTIONS", opts, 1);
+			free(opts);
+		}
+	}
 }
 
 /**
@@ -103,6 +169,11 @@ int iommusim_run(char **argv)
 
 	if (!mkdtemp(dir) || !mkdtemp(tmp))
 		return fail("mkdtemp") ? 1 : 1;
+	if (private_ns()) {
+		rmdir(dir);
+		rmdir(tmp);
+		return 1;
+	}
 	daemon = fork();
 	if (daemon < 0)
 		return fail("fork") ? 1 : 1;
@@ -123,10 +194,16 @@ int iommusim_run(char **argv)
 		}
 		usleep(20000);
 	}
+	if (setup_dev(dir, tmp)) {
+		kill(daemon, SIGTERM);
+		waitpid(daemon, &st, 0);
+		rmdir(dir);
+		rmdir(tmp);
+		return 1;
+	}
 	prog = fork();
 	if (!prog) {
-		if (setup_dev(dir, tmp))
-			_exit(127);
+		set_preload();
 		execvp(argv[0], argv);
 		fprintf(stderr, "iommusim run: %s: %s\n", argv[0],
 			strerror(errno));
@@ -137,8 +214,13 @@ int iommusim_run(char **argv)
 			 WIFSIGNALED(st) ? 128 + WTERMSIG(st) :
 					   1;
 	kill(daemon, SIGTERM);
-	waitpid(daemon, &st, 0);
+	if (waitpid(daemon, &st, 0) == daemon &&
+	    !(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		fprintf(stderr, "iommusim run: the daemon exited with %d\n",
+			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	umount2("/dev", MNT_DETACH); /* our namespace: for the rmdirs */
+	umount2(tmp, MNT_DETACH);
 	rmdir(dir);
-	rmdir(tmp); /* its tmpfs went with PROGRAM's namespace */
+	rmdir(tmp);
 	return status;
 }

@@ -116,6 +116,7 @@ int iommufd_sim_attach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid,
 int iommufd_sim_detach(struct iofd_ctx *ictx, uint32_t dev_id, uint32_t pasid);
 
 int iommufd_sim_access_close(struct iofd_ctx *ictx, uint32_t access);
+int iommufd_sim_access_valid(struct iofd_ctx *ictx, uint32_t access);
 
 /*
  * The fault "fd" of IOMMU_FAULT_QUEUE_ALLOC (a handle until the transport
@@ -131,6 +132,7 @@ int iommufd_sim_fault_close(struct iofd_ctx *ictx, uint32_t fd);
 /* The vEVENTQ "fd" of IOMMU_VEVENTQ_ALLOC: read and close. */
 int64_t iommufd_sim_veventq_read(struct iofd_ctx *ictx, uint32_t fd,
 				 uint64_t uptr, uint64_t count, uint64_t pos);
+int iommufd_sim_veventq_pending(struct iofd_ctx *ictx, uint32_t fd);
 int iommufd_sim_veventq_close(struct iofd_ctx *ictx, uint32_t fd);
 
 /** struct iofd_pin_stats - pinned pages charged, per account. */

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 
 #define IOMMUFD_TYPE ';'
 #define IOMMUFD_CMD_BASE 0x80
@@ -737,5 +738,33 @@ IOFD_ASSERT_SIZE(iommusim_vfio_walk, 40);
 
 IOFD_ASSERT_SIZE(iommusim_vfio_dma, 40);
 IOFD_ASSERT_AT(iommusim_vfio_dma, uptr, 32);
+
+/*
+ * iommusim's own: the object file. The kernel answers IOMMU_TEST_OP_
+ * CREATE_ACCESS, IOMMU_FAULT_QUEUE_ALLOC and IOMMU_VEVENTQ_ALLOC with a
+ * new file descriptor; a FUSE server cannot put one in its caller, so
+ * iommusim answers with a handle and a helper in the caller (the
+ * LD_PRELOAD shim of `iommusim run`, tools/preload.c) opens DIR/object
+ * and binds that open file to the handle: read, write, poll and close
+ * then act on the object as on the kernel's file. IOMMUSIM_OBJ_CLOSE
+ * does at once what the last close does (FUSE releases a file only
+ * after close() has returned).
+ */
+#define IOMMUSIM_OBJ_ACCESS 1 /* IOMMU_TEST_OP_CREATE_ACCESS */
+#define IOMMUSIM_OBJ_FAULT 2 /* IOMMU_FAULT_QUEUE_ALLOC */
+#define IOMMUSIM_OBJ_VEVENTQ 3 /* IOMMU_VEVENTQ_ALLOC */
+
+struct iommusim_obj_bind {
+	uint32_t argsz;
+	int32_t iommufd; /* the caller's descriptor of the context */
+	uint32_t kind; /* IOMMUSIM_OBJ_* */
+	uint32_t handle; /* what the command returned as its "fd" */
+};
+
+/* _IOW: the kernel copies the struct in, unlike iommufd's _IO */
+#define IOMMUSIM_OBJ_BIND _IOW(IOMMUFD_TYPE, 0xed, struct iommusim_obj_bind)
+#define IOMMUSIM_OBJ_CLOSE IOMMUFD_IO(0xee)
+
+IOFD_ASSERT_SIZE(iommusim_obj_bind, 16);
 
 #endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H */

@@ -486,3 +486,19 @@ int iommufd_sim_access_close(struct iofd_ctx *ictx, uint32_t access)
 	iofd_access_destroy(ac);
 	return 0;
 }
+
+/**
+ * iommufd_sim_access_valid() - whether @access is an open access handle
+ * (a transport checks it before giving it a file).
+ *
+ * Return: 0, or -EBADF.
+ */
+int iommufd_sim_access_valid(struct iofd_ctx *ictx, uint32_t access)
+{
+	struct iofd_access *ac = iofd_access_get(ictx, access);
+
+	if (!ac)
+		return -EBADF;
+	iofd_put_object(&ac->obj);
+	return 0;
+}

@@ -380,6 +380,24 @@ int64_t iommufd_sim_veventq_read(struct iofd_ctx *ictx, uint32_t fd,
 	return done ? (int64_t)done : ret;
 }
 
+/**
+ * iommufd_sim_veventq_pending() - poll() on a vEVENTQ fd: whether a read
+ * would return something (EPOLLIN).
+ *
+ * Return: 1, 0, or -EBADF.
+ */
+int iommufd_sim_veventq_pending(struct iofd_ctx *ictx, uint32_t fd)
+{
+	struct iofd_veventq *q = get_veventq(ictx, fd);
+	int ret;
+
+	if (!q)
+		return -EBADF;
+	ret = q->events != NULL;
+	iofd_put_object(&q->obj);
+	return ret;
+}
+
 /** iommufd_sim_veventq_close() - close() on a vEVENTQ fd. */
 int iommufd_sim_veventq_close(struct iofd_ctx *ictx, uint32_t fd)
 {

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: MIT
+/*
+ * e2e_fdops.c - the commands that create a file descriptor in the kernel
+ * give a real one under `iommusim run` (tools/preload.c and the mount's
+ * object file): an access descriptor names its access in IOMMU_TEST_CMD
+ * and closing it frees the access before close() returns; a fault queue
+ * descriptor polls, reads records and takes responses. Run as
+ * `iommusim run -- e2e_fdops` (it opens /dev/iommu).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "uapi_sim/iommufd_test_uapi.h"
+#include "uapi_sim/iommufd_uapi.h"
+
+static int failures;
+static int fd;
+
+#define CHECK(cond)                                                     \
+	do {                                                            \
+		if (!(cond)) {                                          \
+			fprintf(stderr,                                 \
+				"%s:%d: check failed: %s (errno %d)\n", \
+				__FILE__, __LINE__, #cond, errno);      \
+			failures++;                                     \
+		}                                                       \
+	} while (0)
+
+static int tcmd(uint32_t op, uint32_t id, struct iommu_test_cmd *c)
+{
+	c->size = sizeof(*c);
+	c->op = op;
+	c->id = id;
+	return ioctl(fd, IOMMU_TEST_CMD, c);
+}
+
+static uint32_t ioas_alloc(void)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+
+	CHECK(ioctl(fd, IOMMU_IOAS_ALLOC, &a) == 0);
+	return a.out_ioas_id;
+}
+
+/* Whether @f is a descriptor of a file on the iommufd's own mount. */
+static int on_mount(int f)
+{
+	struct stat a, b;
+
+	return !fstat(f, &a) && !fstat(fd, &b) && a.st_dev == b.st_dev &&
+	       a.st_ino != b.st_ino;
+}
+
+static int destroy(uint32_t id)
+{
+	struct iommu_destroy d = { .size = sizeof(d), .id = id };
+
+	return ioctl(fd, IOMMU_DESTROY, &d);
+}
+
+/* An access is a descriptor: it names the access, and closing it frees
+ * the access at once, so the IOAS it held can go right after. */
+static void access_fd(void)
+{
+	struct iommu_ioas_map m = { .size = sizeof(m) };
+	struct iommu_test_cmd c = { 0 };
+	uint32_t ioas = ioas_alloc();
+	uint8_t *buf, got[16];
+	int afd;
+
+	buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memcpy(buf + 100, "through an access", 17);
+	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
+		  IOMMU_IOAS_MAP_WRITEABLE;
+	m.ioas_id = ioas;
+	m.user_va = (uintptr_t)buf;
+	m.length = 8192;
+	m.iova = 0x10000;
+	CHECK(ioctl(fd, IOMMU_IOAS_MAP, &m) == 0);
+	CHECK(tcmd(IOMMU_TEST_OP_CREATE_ACCESS, ioas, &c) == 0);
+	afd = (int)c.create_access.out_access_fd;
+	/* a real descriptor of this process, not the object's id */
+	CHECK(fcntl(afd, F_GETFD) >= 0 && on_mount(afd));
+	CHECK(read(afd, got, 1) == -1 && errno == EINVAL);
+	memset(&c, 0, sizeof(c));
+	c.access_rw.iova = 0x10000 + 100;
+	c.access_rw.length = 7;
+	c.access_rw.uptr = (uintptr_t)got;
+	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)afd, &c) == 0);
+	CHECK(!memcmp(got, "through", 7));
+	CHECK(c.id == (uint32_t)afd); /* the caller's struct is its own */
+	CHECK(destroy(ioas) == -1 && errno == EBUSY); /* the access holds it */
+	CHECK(close(afd) == 0);
+	CHECK(destroy(ioas) == 0); /* no wait: close() freed the access */
+	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)afd, &c) == -1);
+	munmap(buf, 8192);
+}
+
+static int trigger_iopf(uint32_t dev, uint64_t addr)
+{
+	struct iommu_test_cmd c = { 0 };
+
+	c.trigger_iopf.dev_id = dev;
+	c.trigger_iopf.grpid = 0x2;
+	c.trigger_iopf.perm = IOMMU_PGFAULT_PERM_READ |
+			      IOMMU_PGFAULT_PERM_WRITE;
+	c.trigger_iopf.addr = addr;
+	return tcmd(IOMMU_TEST_OP_TRIGGER_IOPF, 0, &c);
+}
+
+/* A fault queue is a descriptor: poll says when a fault is pending, read
+ * gives the record, write the response (the selftest's iopf flow). */
+static void fault_fd(void)
+{
+	struct iommu_hwpt_selftest data = { IOMMU_TEST_IOTLB_DEFAULT };
+	struct iommu_fault_alloc fa = { .size = sizeof(fa) };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .flags = IOMMU_HWPT_FAULT_ID_VALID,
+				      .data_type = IOMMU_HWPT_DATA_SELFTEST,
+				      .data_len = sizeof(data),
+				      .data_uptr = (uintptr_t)&data };
+	struct iommu_hwpt_alloc parent = {
+		.size = sizeof(parent), .flags = IOMMU_HWPT_ALLOC_NEST_PARENT
+	};
+	struct iommu_hwpt_page_response r = { 0 };
+	struct iommu_hwpt_pgfault rec[2];
+	struct iommu_test_cmd c = { 0 };
+	uint32_t ioas = ioas_alloc(), idev, stdev;
+	struct pollfd p = { .events = POLLIN | POLLOUT };
+
+	CHECK(ioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, &fa) == 0);
+	p.fd = (int)fa.out_fault_fd;
+	CHECK(fcntl(p.fd, F_GETFD) >= 0 && on_mount(p.fd));
+	CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLOUT);
+	CHECK(read(p.fd, rec, sizeof(rec)) == 0); /* nothing yet */
+	CHECK(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN, ioas, &c) == 0);
+	stdev = c.mock_domain.out_stdev_id;
+	idev = c.mock_domain.out_idev_id;
+	parent.dev_id = idev;
+	parent.pt_id = ioas;
+	CHECK(ioctl(fd, IOMMU_HWPT_ALLOC, &parent) == 0);
+	h.dev_id = idev;
+	h.pt_id = parent.out_hwpt_id;
+	h.fault_id = fa.out_fault_id;
+	CHECK(ioctl(fd, IOMMU_HWPT_ALLOC, &h) == 0);
+	memset(&c, 0, sizeof(c));
+	c.mock_domain_replace.pt_id = h.out_hwpt_id;
+	CHECK(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE, stdev, &c) == 0);
+	CHECK(trigger_iopf(idev, 0xdeadbeaf000) == 0);
+	p.revents = 0;
+	CHECK(poll(&p, 1, 1000) == 1 && (p.revents & POLLIN));
+	CHECK(read(p.fd, rec, 39) == -1 && errno == ESPIPE);
+	CHECK(read(p.fd, rec, sizeof(rec)) == (ssize_t)sizeof(rec[0]));
+	CHECK(rec[0].dev_id == idev && rec[0].addr == 0xdeadbeaf000 &&
+	      rec[0].cookie == 1);
+	/* a second read at the moved file position: the kernel's file
+	 * ignores the position, and so does this one */
+	CHECK(trigger_iopf(idev, 0x2000) == 0);
+	CHECK(read(p.fd, rec, sizeof(rec)) == (ssize_t)sizeof(rec[0]));
+	r.cookie = 1;
+	r.code = IOMMUFD_PAGE_RESP_SUCCESS;
+	CHECK(write(p.fd, &r, sizeof(r)) == (ssize_t)sizeof(r));
+	CHECK(write(p.fd, &r, sizeof(r)) == -1 && errno == EINVAL);
+	p.revents = 0;
+	CHECK(poll(&p, 1, 0) == 1 && p.revents == POLLOUT);
+	CHECK(close(p.fd) == 0);
+}
+
+int main(void)
+{
+	fd = open("/dev/iommu", O_RDWR);
+	if (fd < 0) {
+		perror("/dev/iommu");
+		return 1;
+	}
+	access_fd();
+	fault_fd();
+	close(fd);
+	if (failures)
+		fprintf(stderr, "e2e_fdops: %d checks failed\n", failures);
+	else
+		printf("e2e_fdops: all checks held\n");
+	return failures ? 1 : 0;
+}
