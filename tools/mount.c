@@ -46,7 +46,7 @@
 #include "uapi_sim/iommufd.h"
 #include "uapi_sim/iommufd_uapi.h"
 
-enum client_kind { CL_IOMMU, CL_VFIO, CL_OBJECT };
+enum client_kind { CL_IOMMU, CL_VFIO, CL_OBJECT, CL_STATS };
 
 /*
  * One open file: DIR/iommu (a context), DIR/vfio/devices/vfioN (a
@@ -81,9 +81,16 @@ struct client {
 #define IOMMUSIM_WHOAMI _IOR(IOMMUFD_TYPE, 0xef, uint64_t)
 
 /* Two: every reader of the FUSE device is woken in turn, and each more
- * one cost about 2 us a request in bench_fuse on this machine. */
+ * one cost about 2 us a request in bench_fuse on this machine. A thread
+ * is added while all the others are asking (iommu_cookie_of_fd). */
 #define POOL_THREADS 2
-static sem_t askers; /* POOL_THREADS - 1: one thread is always free */
+#define POOL_MAX 64
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t pool[POOL_MAX];
+static unsigned int pool_size, pool_asking;
+static bool pool_closing;
+static struct fuse_session *pool_se;
+static int pool_grow(void);
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct iofd_sys *machine;
 static struct client *live; /* iommu clients with a context */
@@ -98,6 +105,7 @@ static dev_t mount_dev;
 #define INO_VFIO 3
 #define INO_VFIO_DEVICES 4
 #define INO_OBJECT 5
+#define INO_STATS 6
 #define INO_VFIO_FIRST 16
 
 static int remote_rw(struct client *cl, uint64_t uptr, void *buf, size_t len,
@@ -259,8 +267,14 @@ static int fs_getattr(const char *path, struct stat *st,
 					INO_IOMMU;
 	else if (!strcmp(path, "/object"))
 		st->st_ino = INO_OBJECT;
+	else if (!strcmp(path, "/stats"))
+		st->st_ino = INO_STATS;
 	else
 		return -ENOENT;
+	if (st->st_ino == INO_STATS) {
+		st->st_mode = S_IFREG | 0444;
+		st->st_nlink = 1;
+	}
 	if (st->st_ino == INO_IOMMU || st->st_ino == INO_OBJECT ||
 	    st->st_ino >= INO_VFIO_FIRST) {
 		st->st_mode = S_IFREG | 0666;
@@ -281,6 +295,7 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 	if (!strcmp(path, "/")) {
 		fill(buf, "iommu", NULL, 0, 0);
 		fill(buf, "object", NULL, 0, 0);
+		fill(buf, "stats", NULL, 0, 0);
 		fill(buf, "vfio", NULL, 0, 0);
 	} else if (!strcmp(path, "/vfio")) {
 		fill(buf, "devices", NULL, 0, 0);
@@ -309,8 +324,9 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	int ret = 0;
 
 	bool object = !strcmp(path, "/object");
+	bool stats = !strcmp(path, "/stats");
 
-	if (strcmp(path, "/iommu") && dev < 0 && !object)
+	if (strcmp(path, "/iommu") && dev < 0 && !object && !stats)
 		return -ENOENT;
 	cl = calloc(1, sizeof(*cl));
 	if (!cl)
@@ -324,7 +340,10 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 		free(cl);
 		return -ESRCH;
 	}
-	cl->kind = dev >= 0 ? CL_VFIO : object ? CL_OBJECT : CL_IOMMU;
+	cl->kind = dev >= 0 ? CL_VFIO :
+		   object   ? CL_OBJECT :
+		   stats    ? CL_STATS :
+			      CL_IOMMU;
 	cl->dev = dev < 0 ? 0 : (unsigned int)dev;
 	ua.ctx = cl;
 	ua.uid = fc->uid;
@@ -425,9 +444,11 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
  * iommufd_ctx_from_fd). FUSE names the open file only to the thread that
  * serves a request on it, so the daemon takes the descriptor
  * (pidfd_getfd) and asks the file itself: IOMMUSIM_WHOAMI, answered by
- * another pool thread without the lock. Called without big_lock; at most
- * POOL_THREADS - 1 threads ask at once, so one is always free to answer.
- * The answer is a cookie, checked against the live list under the lock.
+ * another pool thread without the lock. Called without big_lock; while
+ * it asks, at least one pool thread is not asking (the pool grows when
+ * it must), and that one never waits on an asker, so the question is
+ * always answered. The answer is a cookie, checked against the live list
+ * under the lock.
  * A descriptor of anything else is EBADFD.
  */
 static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
@@ -442,10 +463,16 @@ static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
 		close((int)own);
 		return -EBADFD;
 	}
-	sem_wait(&askers);
-	if (ioctl((int)own, IOMMUSIM_WHOAMI, cookie))
+	pthread_mutex_lock(&pool_lock);
+	pool_asking++;
+	if (pool_asking >= pool_size && pool_grow())
+		ret = -ENOMEM; /* no thread could answer */
+	pthread_mutex_unlock(&pool_lock);
+	if (!ret && ioctl((int)own, IOMMUSIM_WHOAMI, cookie))
 		ret = -EBADFD;
-	sem_post(&askers);
+	pthread_mutex_lock(&pool_lock);
+	pool_asking--;
+	pthread_mutex_unlock(&pool_lock);
 	close((int)own);
 	return ret;
 }
@@ -763,6 +790,43 @@ static int obj_rw(struct client *oc, char *buf, size_t size, bool write)
 	return (int)n;
 }
 
+/*
+ * DIR/stats: what the daemon holds now, a "name value" line each, so a
+ * test (or a curious user) can see that a client's death freed all it
+ * had: open iommufds (contexts), vfio files bound, object files bound,
+ * and pages pinned for them (charged to users or processes).
+ */
+static int stats_read(char *buf, size_t size, off_t off)
+{
+	unsigned int ctxs = 0, objs = 0, bound = 0;
+	uint64_t pinned = 0;
+	char text[512];
+	int len;
+
+	pthread_mutex_lock(&big_lock);
+	for (struct client *c = live; c; c = c->next_live) {
+		struct iofd_pin_stats ps;
+
+		iommufd_sim_pin_stats(c->ctx, &ps);
+		pinned += ps.user_pages + ps.process_pages;
+		ctxs++;
+		bound += c->refs - 1; /* each bound file holds one */
+	}
+	for (struct client *o = objects; o; o = o->next_obj)
+		objs++;
+	pthread_mutex_unlock(&big_lock);
+	len = snprintf(text, sizeof(text),
+		       "contexts %u\nbound_files %u\nobject_files %u\n"
+		       "pinned_pages %" PRIu64 "\n",
+		       ctxs, bound, objs, pinned);
+	if (off >= len)
+		return 0;
+	if (size > (size_t)(len - off))
+		size = (size_t)(len - off);
+	memcpy(buf, text + off, size);
+	return (int)size;
+}
+
 static int fs_read(const char *path, char *buf, size_t size, off_t off,
 		   struct fuse_file_info *fi)
 {
@@ -770,7 +834,8 @@ static int fs_read(const char *path, char *buf, size_t size, off_t off,
 	int ret;
 
 	(void)path;
-	(void)off;
+	if (oc->kind == CL_STATS)
+		return stats_read(buf, size, off);
 	if (oc->kind != CL_OBJECT)
 		return -EINVAL;
 	pthread_mutex_lock(&big_lock);
@@ -855,6 +920,8 @@ static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 		return vfio_ioctl(cl, tid, cmd, (uint64_t)(uintptr_t)arg);
 	if (cl->kind == CL_OBJECT)
 		return obj_ioctl(cl, cmd, data);
+	if (cl->kind == CL_STATS)
+		return -ENOTTY;
 	if (cmd == IOMMUSIM_WHOAMI)
 		return whoami(cl, data);
 	pthread_mutex_lock(&big_lock);
@@ -940,41 +1007,63 @@ static void wake(int sig)
 	(void)sig; /* only to interrupt a read */
 }
 
-/*
- * Serve with POOL_THREADS threads until the session ends; 0 then, -1 when
- * no thread could start. The pool blocks the stopping signals, so
- * libfuse's handlers (SIGINT, SIGTERM, SIGHUP) run in this thread, which
- * waits; a thread waking from its read finds the session ended.
- */
-static int serve_pool(struct fuse_session *se)
+/* One more pool thread, with the stopping signals blocked (they are for
+ * serve_pool's thread); 0 or -1. Called with pool_lock held. */
+static int pool_grow(void)
 {
-	struct sigaction sa = { .sa_handler = wake }; /* no SA_RESTART */
-	pthread_t tids[POOL_THREADS];
 	sigset_t stop, old;
-	int n = 0;
+	int ret;
 
-	sigaction(SIGUSR1, &sa, NULL);
+	if (pool_size == POOL_MAX || pool_closing)
+		return -1;
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGHUP);
-	sem_init(&pool_done, 0, 0);
 	pthread_sigmask(SIG_BLOCK, &stop, &old);
-	for (; n < POOL_THREADS; n++)
-		if (pthread_create(&tids[n], NULL, pool_thread, se))
-			break;
+	ret = pthread_create(&pool[pool_size], NULL, pool_thread, pool_se);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (n < 2) /* a bind's lookup needs a second thread */
+	if (ret)
+		return -1;
+	pool_size++;
+	return 0;
+}
+
+/*
+ * Serve with POOL_THREADS threads (more while binds ask) until the
+ * session ends; 0 then, -1 when the pool could not start. libfuse's
+ * handlers for the stopping signals (SIGINT, SIGTERM, SIGHUP) run in this
+ * thread, which only waits; a pool thread woken from its read finds the
+ * session ended.
+ */
+static int serve_pool(struct fuse_session *se)
+{
+	struct sigaction sa = { .sa_handler = wake }; /* no SA_RESTART */
+	unsigned int n;
+	int ret = 0;
+
+	sigaction(SIGUSR1, &sa, NULL);
+	sem_init(&pool_done, 0, 0);
+	pool_se = se;
+	pthread_mutex_lock(&pool_lock);
+	while (pool_size < POOL_THREADS && !ret)
+		ret = pool_grow();
+	pthread_mutex_unlock(&pool_lock);
+	if (ret)
 		fuse_session_exit(se);
 	while (!fuse_session_exited(se) && sem_wait(&pool_done))
 		; /* EINTR: a signal; libfuse's handler ended the session */
 	fuse_session_exit(se);
-	for (int i = 0; i < n; i++)
-		while (pthread_tryjoin_np(tids[i], NULL)) {
-			pthread_kill(tids[i], SIGUSR1);
+	pthread_mutex_lock(&pool_lock);
+	pool_closing = true; /* no more threads from here */
+	n = pool_size;
+	pthread_mutex_unlock(&pool_lock);
+	for (unsigned int i = 0; i < n; i++)
+		while (pthread_tryjoin_np(pool[i], NULL)) {
+			pthread_kill(pool[i], SIGUSR1);
 			usleep(1000);
 		}
-	return n < 2 ? -1 : 0;
+	return ret;
 }
 
 /**
@@ -1007,7 +1096,6 @@ int iommusim_mount(const char *dir, bool foreground)
 		goto out;
 	}
 	mount_dev = dev_of_mount(dir);
-	sem_init(&askers, 0, POOL_THREADS - 1);
 	ret = serve_pool(fuse_get_session(f)) < 0 ? 1 : 0;
 	fuse_remove_signal_handlers(fuse_get_session(f));
 	fuse_unmount(f);
