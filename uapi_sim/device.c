@@ -120,13 +120,16 @@ static int do_attach_pasid(struct iofd_device *idev, uint32_t pasid,
 
 	if (!pasid_valid(idev, pasid) || hwpt->dom->drv != idev->ops)
 		return -EINVAL;
+	/* the device's own record first (the kernel inserts it into the
+	 * attach's device array before comparing HWPTs): the v6.17 selftest's
+	 * pasid_attach re-attaches an attached PASID and expects EBUSY */
+	if (dev_has_pasid(idev, pasid))
+		return -EBUSY;
 	if (pa && pa->hwpt != hwpt)
 		return -EINVAL;
 	ret = pasid_compat(idev, hwpt, pasid);
 	if (ret)
 		return ret;
-	if (dev_has_pasid(idev, pasid))
-		return -EBUSY;
 	p = realloc(idev->pasids, (idev->npasids + 1) * sizeof(*p));
 	if (!p)
 		return -ENOMEM;

@@ -152,6 +152,10 @@ struct iofd_hw_info {
 
 struct iofd_dev_ops {
 	const char *name;
+	/* the guest owns the PASID table (iommu_ops.user_pasid_table): a
+	 * page request for a PASID with no attach goes to the RID's nested
+	 * HWPT */
+	bool user_pasid_table;
 	/* EOPNOTSUPP for flags it does not offer */
 	int (*alloc_paging)(struct iofd_device *idev, uint32_t flags,
 			    struct iofd_domain **out);

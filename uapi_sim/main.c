@@ -201,8 +201,11 @@ static int copy_struct(struct iofd_ctx *ictx, void *dst, size_t ksize,
 
 /**
  * iofd_user_data() - a driver's user struct, as the kernel's
- * iommu_copy_struct_from_user: shorter than @min EINVAL, longer than
- * @size with a non-zero tail E2BIG, shorter ones zero-extended.
+ * __iommu_copy_struct_from_user (torvalds/linux include/linux/iommu.h):
+ * shorter than @min or longer than @size EINVAL (not E2BIG: a driver's
+ * data must not outgrow the kernel's struct, zero tail or not; the v6.17
+ * selftest's "structure size sanity" checks it), shorter ones
+ * zero-extended.
  * @ictx: the context.
  * @uptr: the user's pointer.
  * @ulen: the user's length.
@@ -210,12 +213,12 @@ static int copy_struct(struct iofd_ctx *ictx, void *dst, size_t ksize,
  * @size: its size.
  * @min: the end of its last mandatory field.
  *
- * Return: 0, -EINVAL, -E2BIG or -EFAULT.
+ * Return: 0, -EINVAL or -EFAULT.
  */
 int iofd_user_data(struct iofd_ctx *ictx, uint64_t uptr, uint32_t ulen,
 		   void *dst, size_t size, size_t min)
 {
-	if (ulen < min)
+	if (ulen < min || ulen > size)
 		return -EINVAL;
 	return copy_struct(ictx, dst, size, uptr, ulen);
 }

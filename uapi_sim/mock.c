@@ -480,15 +480,18 @@ static int reserve(struct iofd_device *idev, struct iofd_ioas *ioas)
 	return 0; /* a mock device has no reserved regions */
 }
 
-/* mock_domain_hw_info (any requested type gets the selftest one) and
- * mock_domain_capable */
+/* mock_domain_hw_info (DEFAULT or SELFTEST get the selftest data, any
+ * other type EOPNOTSUPP: the v6.17 selftest's get_hw_info asks for
+ * SELFTEST + 1 and expects that) and mock_domain_capable */
 static int hw_info(struct iofd_device *idev, uint32_t type,
 		   struct iofd_hw_info *out)
 {
 	struct iommu_test_hw_info info = { 0, IOMMU_HW_INFO_SELFTEST_REGVAL };
 	struct iofd_mock_dev *md = mdev(idev);
 
-	(void)type;
+	if (type != IOMMU_HW_INFO_TYPE_DEFAULT &&
+	    type != IOMMU_HW_INFO_TYPE_SELFTEST)
+		return -EOPNOTSUPP;
 	out->type = IOMMU_HW_INFO_TYPE_SELFTEST;
 	out->len = sizeof(info);
 	memcpy(out->data, &info, sizeof(info));
@@ -506,6 +509,7 @@ static void release(struct iofd_device *idev)
 }
 
 const struct iofd_dev_ops iofd_mock_dev_ops = {
+	.user_pasid_table = true, /* selftest.c mock_ops */
 	.name = "mock",
 	.alloc_paging = alloc_paging,
 	.alloc_nested = alloc_nested,

@@ -259,15 +259,16 @@ static int charge(struct iofd_pages *pg, uint64_t npages)
 	return 0;
 }
 
-/* A file's pages exist up to its size (memfd_pin_folios cannot pin
- * past it). */
+/* A file's pages exist up to its size: pinning past it is EINVAL, as
+ * memfd_pin_folios answers (the v6.17 selftest's mock_domain file basic
+ * maps one byte past a memfd's end, and past it after ftruncate(0)). */
 static int file_pin(struct iofd_pages *pg)
 {
 	struct stat st;
 
 	if (fstat(pg->file_fd, &st) || st.st_size < 0 ||
 	    (uint64_t)st.st_size < pg->uva_base + pg->span)
-		return -EFAULT;
+		return -EINVAL;
 	return 0;
 }
 
@@ -284,7 +285,8 @@ static void uncharge(struct iofd_pages *pg)
  * in the window.
  * @pg: the pages.
  *
- * Return: 0, -EFAULT (the user range is not mapped memory), -ENOMEM
+ * Return: 0, -EFAULT (the user range is not mapped memory), -EINVAL
+ * (a file range past the file's end), -ENOMEM
  * (over RLIMIT_MEMLOCK) or -ENOSPC (window full).
  */
 int iofd_pages_pin(struct iofd_pages *pg)
@@ -296,10 +298,14 @@ int iofd_pages_pin(struct iofd_pages *pg)
 		pg->pin_users++;
 		return 0;
 	}
-	if (pg->file_fd >= 0 ? file_pin(pg) :
-			       ua->pin && ua->pin(ua->ctx, pg->uva_base,
-						  pg->span, pg->writable))
+	if (pg->file_fd >= 0) {
+		ret = file_pin(pg);
+		if (ret)
+			return ret;
+	} else if (ua->pin &&
+		   ua->pin(ua->ctx, pg->uva_base, pg->span, pg->writable)) {
 		return -EFAULT;
+	}
 	ret = charge(pg, pg->span / IOFD_PAGE_SIZE);
 	if (ret)
 		return ret;

@@ -546,7 +546,8 @@ static int pasid_check(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 
 /* iommufd_test_trigger_iopf: a page request of device dev_id (LAST_PAGE,
  * PASID_VALID for a PASID), delivered to the fault object of the HWPT
- * the device or PASID is attached to; dropped when there is none (the
+ * the device or PASID is attached to (for the mock, an unattached PASID
+ * falls back to the RID's nested HWPT); dropped when there is none (the
  * command still succeeds, as the kernel's). */
 static int trigger_iopf(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 {
@@ -567,6 +568,15 @@ static int trigger_iopf(struct iofd_ctx *ictx, struct iommu_test_cmd *cmd)
 	if (rec.pasid != IOMMU_NO_PASID)
 		rec.flags |= IOMMU_PGFAULT_FLAGS_PASID_VALID;
 	hwpt = iofd_device_pasid_hwpt(idev, rec.pasid);
+	/* iommu.c find_fault_handler: a driver with a user-managed PASID
+	 * table sends requests for an unattached PASID to the RID's nested
+	 * HWPT (the selftest triggers with PASID 1 on a RID attach) */
+	if (!hwpt && rec.pasid != IOMMU_NO_PASID &&
+	    idev->ops->user_pasid_table) {
+		hwpt = iofd_device_pasid_hwpt(idev, IOMMU_NO_PASID);
+		if (hwpt && hwpt->obj.type != IOFD_OBJ_HWPT_NESTED)
+			hwpt = NULL;
+	}
 	if (hwpt && hwpt->fault)
 		ret = iofd_fault_report(hwpt->fault, idev, &rec);
 	iofd_put_object(&idev->obj);
