@@ -136,18 +136,17 @@ static int remote_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
 	return remote_rw(ctx, uptr, (void *)buf, len, true);
 }
 
-/* Whether [uptr, uptr + len) is covered by the caller's mappings (and,
- * for @write, writable ones): /proc/<pid>/maps, in address order. */
-static int remote_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
+/* Whether [uptr, uptr + len) is covered by @pid's mappings (and, for
+ * @write, writable ones): /proc/<pid>/maps, in address order. */
+static int maps_cover(pid_t pid, uint64_t uptr, uint64_t len, bool write)
 {
-	struct client *cl = ctx;
 	uint64_t at = uptr & ~0xfffULL, end;
 	char path[64], line[512];
 	FILE *f;
 
 	if (__builtin_add_overflow(uptr, len, &end))
 		return -EFAULT;
-	snprintf(path, sizeof(path), "/proc/%d/maps", cl->tgid);
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
 	f = fopen(path, "r");
 	if (!f)
 		return -EFAULT;
@@ -166,6 +165,97 @@ static int remote_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
 	}
 	fclose(f);
 	return at >= end ? 0 : -EFAULT;
+}
+
+static int remote_pin(void *ctx, uint64_t uptr, uint64_t len, bool write)
+{
+	return maps_cover(((struct client *)ctx)->tgid, uptr, len, write);
+}
+
+/*
+ * The memory of one process (the kernel's mm), held by the pages objects
+ * its maps made: they reach it, not the memory of whoever makes a later
+ * request (a forked child maps its buffer; once it is gone, pinning that
+ * buffer is EFAULT, as the v6.17 selftest's fork_gone expects). Shared
+ * per process; a pidfd tells when it is gone (a recycled pid is another
+ * process). All under big_lock.
+ */
+struct remote_mm {
+	struct remote_mm *next;
+	pid_t tgid;
+	int pidfd;
+	unsigned int refs;
+};
+
+static struct remote_mm *mms;
+static bool proc_field(pid_t pid, const char *file, const char *key,
+		       const char *fmt, void *val);
+
+static bool mm_alive(const struct remote_mm *m)
+{
+	return m->pidfd >= 0 &&
+	       !syscall(SYS_pidfd_send_signal, m->pidfd, 0, NULL, 0);
+}
+
+static void *remote_mm_get(void *ctx)
+{
+	struct client *cl = ctx;
+	pid_t tgid = cl->tgid;
+	struct remote_mm *m;
+
+	if (cl->tid != cl->tgid) /* another thread, or another process */
+		proc_field(cl->tid, "status", "Tgid:", "%d", &tgid);
+	for (m = mms; m; m = m->next)
+		if (m->tgid == tgid && mm_alive(m)) {
+			m->refs++;
+			return m;
+		}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL; /* the context's client stands in */
+	m->tgid = tgid;
+	m->pidfd = (int)syscall(SYS_pidfd_open, tgid, 0);
+	m->refs = 1;
+	m->next = mms;
+	mms = m;
+	return m;
+}
+
+static void remote_mm_put(void *mm)
+{
+	struct remote_mm *m = mm, **pp;
+
+	if (--m->refs)
+		return;
+	for (pp = &mms; *pp != m; pp = &(*pp)->next)
+		;
+	*pp = m->next;
+	if (m->pidfd >= 0)
+		close(m->pidfd);
+	free(m);
+}
+
+static int remote_mm_rw(void *mm, uint64_t uptr, void *buf, size_t len,
+			bool write)
+{
+	struct remote_mm *m = mm;
+	struct iovec local = { buf, len }, remote = { (void *)uptr, len };
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if (!mm_alive(m))
+		return -EFAULT;
+	n = write ? process_vm_writev(m->tgid, &local, 1, &remote, 1, 0) :
+		    process_vm_readv(m->tgid, &local, 1, &remote, 1, 0);
+	return n == (ssize_t)len ? 0 : -EFAULT;
+}
+
+static int remote_mm_pin(void *mm, uint64_t uptr, uint64_t len, bool write)
+{
+	struct remote_mm *m = mm;
+
+	return mm_alive(m) ? maps_cover(m->tgid, uptr, len, write) : -EFAULT;
 }
 
 /* The file's attributes from the kernel's cache, never a request (the
@@ -318,7 +408,11 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	struct iofd_uaccess ua = { .read = remote_read,
 				   .write = remote_write,
 				   .pin = remote_pin,
-				   .get_file = remote_get_file };
+				   .get_file = remote_get_file,
+				   .mm_get = remote_mm_get,
+				   .mm_put = remote_mm_put,
+				   .mm_rw = remote_mm_rw,
+				   .mm_pin = remote_mm_pin };
 	int dev = vfio_index(path);
 	struct client *cl;
 	int ret = 0;

@@ -357,15 +357,13 @@ int iofd_access_rw(struct iofd_access *ac, uint64_t iova, void *buf,
 	for (struct iopt_area *a =
 		     iopt_first_at_or_after(&ac->ioas->iopt, iova);
 	     length; a = iopt_next(&ac->ioas->iopt, a)) {
-		struct iofd_uaccess *ua = &a->pages->ictx->ua;
 		uint64_t uva = a->user_va + (iova - a->iova);
 		uint64_t n = a->last - iova + 1 < length ? a->last - iova + 1 :
 							   length;
 
-		ret = write ? ua->write(ua->ctx, uva, p, n) :
-			      ua->read(ua->ctx, uva, p, n);
+		ret = iofd_pages_rw(a->pages, uva, p, n, write);
 		if (ret)
-			return -EFAULT;
+			return ret;
 		p += n;
 		iova += n;
 		length -= n;

@@ -84,6 +84,7 @@ struct iofd_pages {
 	uint64_t uva_base;
 	uint64_t span; /* bytes of whole pages from uva_base */
 	struct iofd_ctx *ictx;
+	void *mm; /* whose memory (uaccess mm_get), or NULL: the context's */
 	unsigned int refs; /* areas made from it */
 	unsigned int pin_users; /* of those, areas in domains */
 	bool writable;
@@ -422,6 +423,8 @@ int iofd_pages_get_file(struct iofd_ctx *ictx, int fd, uint64_t start,
 			uint64_t length, bool writable,
 			struct iofd_pages **out);
 void iofd_pages_put(struct iofd_pages *pg);
+int iofd_pages_rw(struct iofd_pages *pg, uint64_t uva, void *buf, size_t len,
+		  bool write);
 uint64_t iofd_pages_pa(const struct iofd_pages *pg, uint64_t uva);
 int iofd_pages_pin(struct iofd_pages *pg);
 void iofd_pages_unpin(struct iofd_pages *pg);

@@ -42,6 +42,19 @@ struct iofd_uaccess {
 	 * back memory. NULL: MAP_FILE is EBADF.
 	 */
 	int (*get_file)(void *ctx, int32_t fd);
+	/*
+	 * The memory of the process making the current request, held (the
+	 * kernel's pages->source_mm): a pages object made by a map takes it
+	 * with mm_get and reaches its pages with mm_rw and mm_pin from then
+	 * on, whoever makes later requests; both fail (-EFAULT) once that
+	 * process is gone. mm_put drops it. NULL mm_get: the pages use
+	 * read, write and pin with ctx.
+	 */
+	void *(*mm_get)(void *ctx);
+	void (*mm_put)(void *mm);
+	int (*mm_rw)(void *mm, uint64_t uptr, void *buf, size_t len,
+		     bool write);
+	int (*mm_pin)(void *mm, uint64_t uptr, uint64_t len, bool write);
 	void *ctx;
 	int32_t pid; /* the client, for /proc/<pid>/maps; 0: this process */
 	uint32_t uid; /* whose RLIMIT_MEMLOCK account pins are charged to */

@@ -58,7 +58,6 @@ static int window_access(struct iofd_sys *sys, uint64_t off, void *buf,
 	while (len) {
 		struct iopt_area *n = iopt_first_at_or_after(&sys->pa_tree, pa);
 		struct iofd_pages *pg = (struct iofd_pages *)n;
-		struct iofd_uaccess *ua;
 		uint64_t uva;
 		size_t chunk;
 		int ret;
@@ -66,13 +65,8 @@ static int window_access(struct iofd_sys *sys, uint64_t off, void *buf,
 		if (!n || n->iova > pa) /* only pinned objects are here */
 			return -EFAULT;
 		chunk = n->last - pa + 1 < len ? n->last - pa + 1 : len;
-		ua = &pg->ictx->ua;
 		uva = pg->uva_base + (pa - n->iova);
-		if (pg->file_fd >= 0)
-			ret = file_rw(pg->file_fd, uva, p, chunk, write);
-		else
-			ret = write ? ua->write(ua->ctx, uva, p, chunk) :
-				      ua->read(ua->ctx, uva, p, chunk);
+		ret = iofd_pages_rw(pg, uva, p, chunk, write);
 		if (ret)
 			return -EFAULT;
 		p += chunk;
@@ -80,6 +74,33 @@ static int window_access(struct iofd_sys *sys, uint64_t off, void *buf,
 		len -= chunk;
 	}
 	return 0;
+}
+
+/**
+ * iofd_pages_rw() - bytes of @pg's memory: the file's (MAP_FILE), else
+ * the process that mapped it (mm_rw), else the context's client.
+ * @pg: the pages.
+ * @uva: user address (a file offset for MAP_FILE) of the first byte.
+ * @buf: the other side.
+ * @len: bytes.
+ * @write: into @pg's memory.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int iofd_pages_rw(struct iofd_pages *pg, uint64_t uva, void *buf, size_t len,
+		  bool write)
+{
+	struct iofd_uaccess *ua = &pg->ictx->ua;
+	int ret;
+
+	if (pg->file_fd >= 0)
+		ret = file_rw(pg->file_fd, uva, buf, len, write);
+	else if (pg->mm)
+		ret = ua->mm_rw(pg->mm, uva, buf, len, write);
+	else
+		ret = write ? ua->write(ua->ctx, uva, buf, len) :
+			      ua->read(ua->ctx, uva, buf, len);
+	return ret ? -EFAULT : 0;
 }
 
 static int window_read(void *ctx, uint64_t off, void *buf, size_t len)
@@ -128,6 +149,8 @@ int iofd_pages_get(struct iofd_ctx *ictx, uint64_t uva, uint64_t length,
 	pg->span = ((uva + length - 1) | (IOFD_PAGE_SIZE - 1)) - base + 1;
 	pg->writable = writable;
 	pg->ictx = ictx;
+	if (ictx->ua.mm_get)
+		pg->mm = ictx->ua.mm_get(ictx->ua.ctx);
 	pg->refs = 1;
 	*out = pg;
 	return 0;
@@ -207,6 +230,8 @@ void iofd_pages_put(struct iofd_pages *pg)
 		return;
 	if (pg->file_fd >= 0)
 		close(pg->file_fd);
+	if (pg->mm)
+		pg->ictx->ua.mm_put(pg->mm);
 	free(pg); /* unpinned, so out of the window */
 }
 
@@ -302,8 +327,10 @@ int iofd_pages_pin(struct iofd_pages *pg)
 		ret = file_pin(pg);
 		if (ret)
 			return ret;
-	} else if (ua->pin &&
-		   ua->pin(ua->ctx, pg->uva_base, pg->span, pg->writable)) {
+	} else if (pg->mm ? ua->mm_pin(pg->mm, pg->uva_base, pg->span,
+				       pg->writable) :
+			    ua->pin && ua->pin(ua->ctx, pg->uva_base, pg->span,
+					       pg->writable)) {
 		return -EFAULT;
 	}
 	ret = charge(pg, pg->span / IOFD_PAGE_SIZE);

@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "uapi_sim/iommufd_test_uapi.h"
@@ -174,6 +175,64 @@ static void fault_fd(void)
 	CHECK(close(p.fd) == 0);
 }
 
+/*
+ * Memory belongs to the process that mapped it (the kernel's source_mm):
+ * a forked child maps its copy of a buffer through the parent's
+ * iommufd; an access reads the child's bytes, not the parent's; once the
+ * child is gone the bytes are gone too, and a domain cannot pin them.
+ */
+static void forked_mapping(void)
+{
+	struct iommu_test_cmd c = { 0 };
+	uint32_t ioas = ioas_alloc();
+	int ready[2], done[2], afd, st;
+	char *buf, got[8] = { 0 };
+	pid_t child;
+
+	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	memset(buf, 'P', 4096);
+	CHECK(tcmd(IOMMU_TEST_OP_CREATE_ACCESS, ioas, &c) == 0);
+	afd = (int)c.create_access.out_access_fd;
+	CHECK(pipe(ready) == 0 && pipe(done) == 0);
+	child = fork();
+	if (!child) {
+		struct iommu_ioas_map m = {
+			.size = sizeof(m),
+			.flags = IOMMU_IOAS_MAP_FIXED_IOVA |
+				 IOMMU_IOAS_MAP_READABLE,
+			.ioas_id = ioas,
+			.user_va = (uintptr_t)buf,
+			.length = 4096,
+			.iova = MOCK_APERTURE_START,
+		};
+		char r;
+
+		memset(buf, 'C', 4096); /* the child's copy differs */
+		if (ioctl(fd, IOMMU_IOAS_MAP, &m) ||
+		    write(ready[1], "r", 1) != 1)
+			_exit(1);
+		_exit(read(done[0], &r, 1) == 1 ? 0 : 1);
+	}
+	CHECK(read(ready[0], got, 1) == 1);
+	memset(&c, 0, sizeof(c));
+	c.access_rw.iova = MOCK_APERTURE_START;
+	c.access_rw.length = sizeof(got);
+	c.access_rw.uptr = (uintptr_t)got;
+	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)afd, &c) == 0);
+	CHECK(!memcmp(got, "CCCCCCCC", 8));
+	CHECK(write(done[1], "d", 1) == 1);
+	CHECK(waitpid(child, &st, 0) == child && WIFEXITED(st) &&
+	      WEXITSTATUS(st) == 0);
+	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)afd, &c) == -1 &&
+	      errno == EFAULT);
+	memset(&c, 0, sizeof(c));
+	CHECK(tcmd(IOMMU_TEST_OP_MOCK_DOMAIN, ioas, &c) == -1 &&
+	      errno == EFAULT);
+	close(afd);
+	munmap(buf, 4096);
+}
+
 int main(void)
 {
 	fd = open("/dev/iommu", O_RDWR);
@@ -183,6 +242,7 @@ int main(void)
 	}
 	access_fd();
 	fault_fd();
+	forked_mapping();
 	close(fd);
 	if (failures)
 		fprintf(stderr, "e2e_fdops: %d checks failed\n", failures);
