@@ -18,17 +18,7 @@
 
 #include "uapi_sim/iommufd_uapi.h"
 
-static int failures;
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr,                                 \
-				"%s:%d: check failed: %s (errno %d)\n", \
-				__FILE__, __LINE__, #cond, errno);      \
-			failures++;                                     \
-		}                                                       \
-	} while (0)
+#include "e2e.h"
 
 /* ioctl(2) as a client sees it: 0, or -1 with errno. */
 static int ioc(int fd, unsigned long cmd, void *arg)

@@ -28,23 +28,13 @@
 #include "uapi_sim/iommufd_test_uapi.h"
 #include "uapi_sim/iommufd_uapi.h"
 
+#include "e2e.h"
+
 #define WORKERS 8
 #define VICTIMS 4
 #define GIB (1ull << 30)
 /* inside the mock domain's aperture (selftest.c MOCK_APERTURE_START) */
 #define MOCK_IOVA 0x1000000
-
-static int failures;
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr,                                 \
-				"%s:%d: check failed: %s (errno %d)\n", \
-				__FILE__, __LINE__, #cond, errno);      \
-			failures++;                                     \
-		}                                                       \
-	} while (0)
 
 static int tcmd(int fd, uint32_t op, uint32_t id, struct iommu_test_cmd *c)
 {

@@ -21,18 +21,9 @@
 #include "uapi_sim/iommufd_test_uapi.h"
 #include "uapi_sim/iommufd_uapi.h"
 
-static int failures;
-static int fd;
+#include "e2e.h"
 
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr,                                 \
-				"%s:%d: check failed: %s (errno %d)\n", \
-				__FILE__, __LINE__, #cond, errno);      \
-			failures++;                                     \
-		}                                                       \
-	} while (0)
+static int fd;
 
 static int tcmd(uint32_t op, uint32_t id, struct iommu_test_cmd *c)
 {

@@ -19,17 +19,7 @@
 
 #include "uapi_sim/iommufd_uapi.h"
 
-static int failures;
-
-#define CHECK(cond)                                                     \
-	do {                                                            \
-		if (!(cond)) {                                          \
-			fprintf(stderr,                                 \
-				"%s:%d: check failed: %s (errno %d)\n", \
-				__FILE__, __LINE__, #cond, errno);      \
-			failures++;                                     \
-		}                                                       \
-	} while (0)
+#include "e2e.h"
 
 /*
  * Two iommufds in one process: a device binds to the one its descriptor
