@@ -23,16 +23,56 @@ static void usage(FILE *f)
 		"                  prints each command before its output;\n"
 		"                  exit 0: every expect held, 1: an expect failed,\n"
 		"                  2: syntax or usage error\n"
-		"  run [--] PROGRAM [ARGS...]\n"
+		"  run [--topology SPEC] [--] PROGRAM [ARGS...]\n"
 		"                  run PROGRAM with the simulated /dev/iommu and\n"
 		"                  /dev/vfio/devices/vfioN (private mount\n"
 		"                  namespace); exit with its status\n"
-		"  mount [--foreground] DIR\n"
+		"  mount [--topology SPEC] [--foreground] DIR\n"
 		"                  serve the simulated /dev/iommu as DIR/iommu\n"
 		"                  (FUSE) until unmounted or signalled\n"
+		"  SPEC: space-separated devices=N (1-256, default 4),\n"
+		"        group=G (devices per IOMMU group, 1-8, default 1)\n"
+		"        and VT-d options as a script's `machine vtd` line\n"
+		"        takes them (docs/transport.md)\n"
 		"  kinds           list the machine kinds a script can create\n"
 		"  version         print the version\n"
 		"  help            this text\n");
+}
+
+/* `run` and `mount`: their options, then PROGRAM or DIR. */
+static int cmd_serve(int argc, char **argv)
+{
+	bool run = !strcmp(argv[1], "run"), fg = false;
+	const char *spec = NULL;
+	struct iofd_topology topo;
+	char vtd[1024], err[256];
+	int i = 2;
+
+	while (i < argc) {
+		if (!strcmp(argv[i], "--topology") && i + 1 < argc) {
+			spec = argv[i + 1];
+			i += 2;
+		} else if (!run && !strcmp(argv[i], "--foreground")) {
+			fg = true;
+			i++;
+		} else {
+			i += !strcmp(argv[i], "--");
+			break;
+		}
+	}
+	if (run ? i >= argc : i != argc - 1) {
+		fprintf(stderr, run ? "usage: iommusim run [--topology SPEC] "
+				      "[--] PROGRAM [ARGS...]\n" :
+				      "usage: iommusim mount [--topology SPEC] "
+				      "[--foreground] DIR\n");
+		return 2;
+	}
+	if (topology_parse(spec, &topo, vtd, sizeof(vtd), err, sizeof(err))) {
+		fprintf(stderr, "iommusim %s: --topology: %s\n", argv[1], err);
+		return 2;
+	}
+	return run ? iommusim_run(argv + i, &topo) :
+		     iommusim_mount(argv[i], fg, &topo);
 }
 
 static int cmd_kinds(void)
@@ -66,26 +106,8 @@ int main(int argc, char **argv)
 		}
 		return script_run_file(&cfg, argv[i]);
 	}
-	if (!strcmp(argv[1], "run")) {
-		int i = argc > 2 && !strcmp(argv[2], "--") ? 3 : 2;
-
-		if (i >= argc) {
-			fprintf(stderr,
-				"usage: iommusim run [--] PROGRAM [ARGS...]\n");
-			return 2;
-		}
-		return iommusim_run(argv + i);
-	}
-	if (!strcmp(argv[1], "mount")) {
-		bool fg = argc == 4 && !strcmp(argv[2], "--foreground");
-
-		if (argc != (fg ? 4 : 3)) {
-			fprintf(stderr,
-				"usage: iommusim mount [--foreground] DIR\n");
-			return 2;
-		}
-		return iommusim_mount(argv[fg ? 3 : 2], fg);
-	}
+	if (!strcmp(argv[1], "run") || !strcmp(argv[1], "mount"))
+		return cmd_serve(argc, argv);
 	if (!strcmp(argv[1], "kinds") && argc == 2)
 		return cmd_kinds();
 	if (!strcmp(argv[1], "version") && argc == 2) {

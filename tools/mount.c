@@ -1164,10 +1164,12 @@ static int serve_pool(struct fuse_session *se)
  * iommusim_mount() - serve DIR/iommu until unmounted or signalled.
  * @dir: the mount point (an existing directory).
  * @foreground: stay attached to the terminal.
+ * @topo: the machine (NULL: the default).
  *
  * Return: a process exit status.
  */
-int iommusim_mount(const char *dir, bool foreground)
+int iommusim_mount(const char *dir, bool foreground,
+		   const struct iofd_topology *topo)
 {
 	char *argv[] = { "iommusim", NULL };
 	struct fuse_args args = FUSE_ARGS_INIT(1, argv);
@@ -1175,7 +1177,7 @@ int iommusim_mount(const char *dir, bool foreground)
 	struct fuse *f;
 	int ret = 1;
 
-	if (iofd_sys_create(NULL, &machine, err, sizeof(err))) {
+	if (iofd_sys_create(topo, &machine, err, sizeof(err))) {
 		fprintf(stderr, "iommusim mount: %s\n", err);
 		return 1;
 	}

@@ -6,8 +6,14 @@
 #define IOMMUSIM_TOOLS_MOUNT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
-int iommusim_mount(const char *dir, bool foreground);
-int iommusim_run(char **argv);
+#include "uapi_sim/iommufd.h"
+
+int topology_parse(const char *spec, struct iofd_topology *t, char *vtd,
+		   size_t vtdlen, char *err, size_t errlen);
+int iommusim_mount(const char *dir, bool foreground,
+		   const struct iofd_topology *topo);
+int iommusim_run(char **argv, const struct iofd_topology *topo);
 
 #endif /* IOMMUSIM_TOOLS_MOUNT_H */

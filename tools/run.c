@@ -156,11 +156,12 @@ static void set_preload(void)
 /**
  * iommusim_run() - run @argv[0] with the simulated devices, as above.
  * @argv: PROGRAM and its arguments (NULL-terminated).
+ * @topo: the machine (NULL: the default).
  *
  * Return: PROGRAM's exit status (128 + signal when killed), or 1 when the
  * environment could not be made.
  */
-int iommusim_run(char **argv)
+int iommusim_run(char **argv, const struct iofd_topology *topo)
 {
 	char dir[] = "/tmp/iommusim-run-XXXXXX", path[4096];
 	char tmp[] = "/tmp/iommusim-dev-XXXXXX"; /* the overlay's layers */
@@ -178,7 +179,7 @@ int iommusim_run(char **argv)
 	if (daemon < 0)
 		return fail("fork") ? 1 : 1;
 	if (!daemon)
-		_exit(iommusim_mount(dir, true));
+		_exit(iommusim_mount(dir, true, topo));
 	snprintf(path, sizeof(path), "%s/iommu", dir);
 	for (int i = 0; access(path, F_OK); i++) {
 		if (i == 200 || waitpid(daemon, &st, WNOHANG) == daemon) {

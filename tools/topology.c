@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/*
+ * topology.c - the machine `iommusim mount` and `iommusim run` serve,
+ * from `--topology SPEC`: space-separated key=value words. `devices=N`
+ * (PCI devices, one vfio file each, 1-256; default 4) and `group=G`
+ * (devices per IOMMU group, 1-8; default 1) are the machine's; every
+ * other word is an option of the VT-d unit, as a scenario's `machine
+ * vtd` line takes them (docs/SCRIPTS.md). Given any VT-d word, the unit
+ * has exactly those options; given none, the default
+ * (mode=scalable slads=1 nest=1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mount.h"
+
+static int number(const char *word, const char *key, unsigned int max,
+		  unsigned int *out, char *err, size_t errlen)
+{
+	const char *v = word + strlen(key);
+	char *end;
+	unsigned long n = strtoul(v, &end, 10);
+
+	if (!*v || *end || n < 1 || n > max) {
+		snprintf(err, errlen, "%s must be a number from 1 to %u", key,
+			 max);
+		return -1;
+	}
+	*out = (unsigned int)n;
+	return 0;
+}
+
+/**
+ * topology_parse() - @spec into @t; the VT-d words are copied to @vtd.
+ * @spec: the words (NULL or empty: the default machine).
+ * @t: the topology (its vtd points into @vtd, or is NULL).
+ * @vtd: room for the VT-d words.
+ * @vtdlen: its size.
+ * @err: a message for a person on failure.
+ * @errlen: its size.
+ *
+ * Return: 0, or -1 with @err set.
+ */
+int topology_parse(const char *spec, struct iofd_topology *t, char *vtd,
+		   size_t vtdlen, char *err, size_t errlen)
+{
+	char *copy = strdup(spec ? spec : ""), *save = NULL, *w;
+	size_t used = 0;
+	int ret = 0;
+
+	memset(t, 0, sizeof(*t));
+	vtd[0] = 0;
+	if (!copy) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (w = strtok_r(copy, " \t", &save); w && !ret;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (!strncmp(w, "devices=", 8)) {
+			ret = number(w, "devices=", IOFD_SYS_MAX_DEVS,
+				     &t->ndevs, err, errlen);
+		} else if (!strncmp(w, "group=", 6)) {
+			ret = number(w, "group=", 8, &t->group_size, err,
+				     errlen);
+		} else if (!strchr(w, '=')) {
+			snprintf(err, errlen, "'%s' is not key=value", w);
+			ret = -1;
+		} else if (used + strlen(w) + 2 > vtdlen) {
+			snprintf(err, errlen, "too many VT-d options");
+			ret = -1;
+		} else {
+			used += (size_t)snprintf(vtd + used, vtdlen - used,
+						 "%s%s", used ? " " : "", w);
+		}
+	}
+	free(copy);
+	t->vtd = vtd[0] ? vtd : NULL;
+	return ret;
+}
