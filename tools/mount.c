@@ -1000,6 +1000,30 @@ static int whoami(struct client *cl, void *arg)
 	return 0;
 }
 
+/*
+ * IOMMUSIM_MMAP: the helper's mapping at m.uptr becomes the region's
+ * bytes; the mapping is counted only once they are there. Called with
+ * big_lock held.
+ */
+static int iommu_mmap(struct client *cl, uint64_t arg)
+{
+	struct iommusim_mmap m;
+	const void *data;
+	int ret;
+
+	if (remote_rw(cl, arg, &m, sizeof(m), false))
+		return -EFAULT;
+	if (m.argsz < sizeof(m))
+		return -EINVAL;
+	ret = iommufd_sim_mmap(cl->ctx, m.offset, m.length, m.flags, &data);
+	if (ret)
+		return ret;
+	ret = remote_rw(cl, m.uptr, (void *)data, m.length, true);
+	if (ret)
+		iommufd_sim_munmap(cl->ctx, m.offset);
+	return ret;
+}
+
 static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 		    struct fuse_file_info *fi, unsigned int flags, void *data)
 {
@@ -1020,7 +1044,12 @@ static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 		return whoami(cl, data);
 	pthread_mutex_lock(&big_lock);
 	cl->tid = tid;
-	ret = iommufd_sim_ioctl(cl->ctx, cmd, (uint64_t)(uintptr_t)arg);
+	if (cmd == IOMMUSIM_MMAP)
+		ret = iommu_mmap(cl, (uintptr_t)arg);
+	else if (cmd == IOMMUSIM_MUNMAP)
+		ret = iommufd_sim_munmap(cl->ctx, (uintptr_t)arg);
+	else
+		ret = iommufd_sim_ioctl(cl->ctx, cmd, (uint64_t)(uintptr_t)arg);
 	notify_polls();
 	pthread_mutex_unlock(&big_lock);
 	return ret == -ENOSYS ? -ENOTTY : ret;

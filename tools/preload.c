@@ -16,7 +16,11 @@
  *    never changed in place);
  *  - makes close() of one of its descriptors destroy the object before
  *    close() returns, as the kernel's last fput does (FUSE would release
- *    the file only afterwards).
+ *    the file only afterwards);
+ *  - serves mmap() of an iommufd (a driver's region, IOMMUSIM_MMAP): a
+ *    shared anonymous mapping receives the region's bytes, and holds a
+ *    duplicate of the descriptor until munmap() takes the last of it, as
+ *    the kernel's mapping holds the file.
  * Descriptors it did not make (a dup of one, say) pass through as they
  * are. Everything else goes straight to libc.
  */
@@ -31,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -47,8 +52,19 @@ static struct {
 } made[MAX_FDS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* The live mappings of iommufd regions. */
+struct region {
+	uintptr_t start, end;
+	uint64_t offset;
+	int fd; /* a duplicate: the mapping keeps the file open */
+};
+static struct region *regions;
+static unsigned int nregions;
+
 static int (*libc_ioctl)(int, unsigned long, ...);
 static int (*libc_close)(int);
+static void *(*libc_mmap)(void *, size_t, int, int, int, off_t);
+static int (*libc_munmap)(void *, size_t);
 
 static void find_libc(void)
 {
@@ -56,6 +72,10 @@ static void find_libc(void)
 		libc_ioctl = (int (*)(int, unsigned long, ...))dlsym(RTLD_NEXT,
 								     "ioctl");
 		libc_close = (int (*)(int))dlsym(RTLD_NEXT, "close");
+		libc_mmap = (void *(*)(void *, size_t, int, int, int,
+				       off_t))dlsym(RTLD_NEXT, "mmap");
+		libc_munmap =
+			(int (*)(void *, size_t))dlsym(RTLD_NEXT, "munmap");
 	}
 }
 
@@ -183,4 +203,169 @@ int close(int fd)
 	if (ours) /* the object goes now, as with the kernel's last fput */
 		libc_ioctl(fd, IOMMUSIM_OBJ_CLOSE);
 	return libc_close(fd);
+}
+
+/* Whether @fd is a file of the simulator's mount (the object file's). */
+static bool on_mount(int fd)
+{
+	static dev_t dev;
+	static int known; /* 1: dev is the mount's; -1: there is none */
+	const char *path;
+	struct stat st;
+
+	if (!known) {
+		path = getenv("IOMMUSIM_OBJECT");
+		known = path && !stat(path, &st) ? 1 : -1;
+		if (known > 0)
+			dev = st.st_dev;
+	}
+	return known > 0 && !fstat(fd, &st) && st.st_dev == dev;
+}
+
+static void *fail(void *p, size_t len, int err)
+{
+	if (p)
+		libc_munmap(p, len);
+	errno = err;
+	return MAP_FAILED;
+}
+
+/* Remember a live mapping; the duplicate is taken last, so a failure
+ * here leaves nothing behind but the caller's cleanup. */
+static int remember(void *p, size_t len, uint64_t offset, int fd)
+{
+	struct region *r;
+	int dup = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+
+	if (dup < 0)
+		return -1;
+	pthread_mutex_lock(&lock);
+	r = realloc(regions, (nregions + 1) * sizeof(*r));
+	if (r) {
+		regions = r;
+		regions[nregions++] = (struct region){ (uintptr_t)p,
+						       (uintptr_t)p + len,
+						       offset, dup };
+	}
+	pthread_mutex_unlock(&lock);
+	if (!r) {
+		libc_close(dup);
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * mmap() of an iommufd: the kernel's generic checks first (an unaligned
+ * offset or an empty length EINVAL), then the daemon's (the region's):
+ * the mapping is made readable and writable for the daemon to fill, then
+ * given the protection asked for.
+ */
+static void *iommufd_mmap(void *addr, size_t len, int prot, int flags, int fd,
+			  off_t off)
+{
+	size_t pages = (len + 4095) & ~(size_t)4095;
+	int type = flags & MAP_TYPE;
+	struct iommusim_mmap m = { .argsz = sizeof(m),
+				   .offset = (uint64_t)off,
+				   .length = pages };
+	void *p;
+
+	if (!len || !pages || (off & 4095) || off < 0)
+		return fail(NULL, 0, EINVAL);
+	if (type == MAP_SHARED || type == MAP_SHARED_VALIDATE)
+		m.flags |= IOMMUSIM_MMAP_SHARED;
+	if (prot & PROT_EXEC)
+		m.flags |= IOMMUSIM_MMAP_EXEC;
+	p = libc_mmap(addr, pages, PROT_READ | PROT_WRITE,
+		      (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) | MAP_SHARED |
+			      MAP_ANONYMOUS,
+		      -1, 0);
+	if (p == MAP_FAILED)
+		return p;
+	m.uptr = (uintptr_t)p;
+	if (libc_ioctl(fd, IOMMUSIM_MMAP, &m)) {
+		if (errno != ENOTTY)
+			return fail(p, pages, errno);
+		/* not an iommufd: whatever the file itself does */
+		libc_munmap(p, pages);
+		return libc_mmap(addr, len, prot, flags, fd, off);
+	}
+	if ((prot != (PROT_READ | PROT_WRITE) && mprotect(p, pages, prot)) ||
+	    remember(p, pages, m.offset, fd)) {
+		int e = errno;
+
+		libc_ioctl(fd, IOMMUSIM_MUNMAP, (unsigned long)m.offset);
+		return fail(p, pages, e);
+	}
+	return p;
+}
+
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	find_libc();
+	if ((flags & MAP_ANONYMOUS) || fd < 0 || !on_mount(fd))
+		return libc_mmap(addr, len, prot, flags, fd, off);
+	return iommufd_mmap(addr, len, prot, flags, fd, off);
+}
+
+void *mmap64(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+/* What is left of @r once [lo, hi) is unmapped: it keeps its reference
+ * while any of it is mapped (a hole in the middle keeps both ends). */
+static bool region_gone(struct region *r, uintptr_t lo, uintptr_t hi)
+{
+	if (hi <= r->start || lo >= r->end)
+		return false;
+	if (lo <= r->start && hi >= r->end)
+		return true;
+	if (lo <= r->start)
+		r->start = hi;
+	else if (hi >= r->end)
+		r->end = lo;
+	return false;
+}
+
+int munmap(void *addr, size_t len)
+{
+	uintptr_t lo = (uintptr_t)addr, hi = lo + ((len + 4095) & ~4095UL);
+	int ret;
+
+	find_libc();
+	ret = libc_munmap(addr, len);
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&lock);
+	for (unsigned int i = 0; i < nregions;) {
+		struct region r = regions[i];
+
+		if (!region_gone(&regions[i], lo, hi)) {
+			i++;
+			continue;
+		}
+		regions[i] = regions[--nregions];
+		libc_ioctl(r.fd, IOMMUSIM_MUNMAP, (unsigned long)r.offset);
+		libc_close(r.fd);
+	}
+	pthread_mutex_unlock(&lock);
+	return 0;
+}
+
+/* A child has copies of the mappings but holds no reference of its own:
+ * forget them (its duplicates are its own descriptors to close). */
+static void forget_regions(void)
+{
+	for (unsigned int i = 0; i < nregions; i++)
+		libc_close(regions[i].fd);
+	nregions = 0;
+}
+
+__attribute__((constructor)) static void preload_init(void)
+{
+	find_libc();
+	pthread_atfork(NULL, NULL, forget_regions);
 }

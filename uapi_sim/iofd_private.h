@@ -275,6 +275,22 @@ struct iofd_fault {
 	bool fd_closed;
 };
 
+/*
+ * mmap.c: a region of the iommufd user space may mmap (the kernel's
+ * struct iommufd_mmap): the owner cannot be destroyed while mapped.
+ */
+struct iofd_mmap {
+	struct iofd_mmap *next;
+	struct iofd_object *owner;
+	uint64_t offset, length; /* page aligned; offset is never 0 */
+	uint8_t *data;
+	unsigned int mapped; /* live mappings of it */
+};
+int iofd_mmap_alloc(struct iofd_ctx *ictx, struct iofd_object *owner,
+		    uint64_t length, uint64_t *offset, uint8_t **data);
+void iofd_mmap_free(struct iofd_ctx *ictx, uint64_t offset);
+void iofd_close_mmaps(struct iofd_ctx *ictx);
+
 /* viommu.c */
 struct iofd_vdevice;
 struct iofd_veventq;
@@ -288,6 +304,7 @@ struct iofd_viommu {
 	unsigned int nvdevs;
 	struct iofd_veventq *veventqs;
 	struct iofd_hw_queue *hw_queues[2]; /* the mock's, by index */
+	uint64_t mmap_offset; /* its mmap region's offset; 0: none */
 };
 
 struct iofd_hw_queue {
@@ -362,6 +379,7 @@ struct iofd_ctx {
 	uint32_t nobjs;
 	struct iofd_ioas *vfio_ioas; /* compat IOAS; holds no reference */
 	uint64_t rlimit_mode; /* IOMMU_OPTION_RLIMIT_MODE */
+	struct iofd_mmap *mmaps; /* mmap regions, by offset */
 };
 
 /* One ioctl in flight (the kernel's struct iommufd_ucmd). */

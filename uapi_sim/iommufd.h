@@ -148,6 +148,15 @@ int64_t iommufd_sim_veventq_read(struct iofd_ctx *ictx, uint32_t fd,
 int iommufd_sim_veventq_pending(struct iofd_ctx *ictx, uint32_t fd);
 int iommufd_sim_veventq_close(struct iofd_ctx *ictx, uint32_t fd);
 
+/*
+ * mmap(2) of the iommufd: a region a driver offered (the selftest mock's
+ * vIOMMU page, say) at the exact offset and length it reported; @flags
+ * are IOMMUSIM_MMAP_* (iommufd_uapi.h).
+ */
+int iommufd_sim_mmap(struct iofd_ctx *ictx, uint64_t offset, uint64_t length,
+		     unsigned int flags, const void **data);
+int iommufd_sim_munmap(struct iofd_ctx *ictx, uint64_t offset);
+
 /** struct iofd_pin_stats - pinned pages charged, per account. */
 struct iofd_pin_stats {
 	uint64_t user_pages; /* the context's user (RLIMIT_MODE 0) */

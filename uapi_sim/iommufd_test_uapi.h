@@ -192,9 +192,13 @@ struct iommu_hwpt_invalidate_selftest {
 	uint32_t iotlb_id;
 };
 
+/* v6.17 added the mmap region (torvalds/linux
+ * drivers/iommu/iommufd/iommufd_test.h at v6.17) */
 struct iommu_viommu_selftest {
 	uint32_t in_data;
 	uint32_t out_data;
+	uint64_t out_mmap_offset;
+	uint64_t out_mmap_length;
 };
 
 struct iommu_viommu_invalidate_selftest {
@@ -264,6 +268,9 @@ IOFD_TEST_AT(last, 64);
 _Static_assert(sizeof(struct iommu_test_hw_info) == 8, "test_hw_info");
 _Static_assert(sizeof(struct iommu_hwpt_invalidate_selftest) == 8,
 	       "invalidate_selftest");
+_Static_assert(sizeof(struct iommu_viommu_selftest) == 24, "viommu_selftest");
+_Static_assert(offsetof(struct iommu_viommu_selftest, out_mmap_offset) == 8,
+	       "viommu_selftest.out_mmap_offset");
 _Static_assert(sizeof(struct iommu_viommu_invalidate_selftest) == 12,
 	       "viommu_invalidate_selftest");
 

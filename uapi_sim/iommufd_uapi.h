@@ -767,4 +767,30 @@ struct iommusim_obj_bind {
 
 IOFD_ASSERT_SIZE(iommusim_obj_bind, 16);
 
+/*
+ * iommusim's own: mmap(2) of the iommufd (a driver's region, such as the
+ * selftest mock vIOMMU's page), for the helper in the caller. The helper
+ * makes a shared anonymous mapping of @length at @uptr and asks
+ * IOMMUSIM_MMAP on the iommufd: the kernel's checks (iommufd_fops_mmap)
+ * give their errno, and on success the region's bytes are written at
+ * @uptr and the mapping holds the region's owner until IOMMUSIM_MUNMAP
+ * (its argument is the offset itself, not a pointer). The bytes are a
+ * copy made at mmap time: see docs/transport.md.
+ */
+#define IOMMUSIM_MMAP_SHARED 0x1u /* MAP_SHARED was asked */
+#define IOMMUSIM_MMAP_EXEC 0x2u /* PROT_EXEC was asked */
+
+struct iommusim_mmap {
+	uint32_t argsz;
+	uint32_t flags; /* IOMMUSIM_MMAP_* */
+	uint64_t offset; /* mmap's offset, bytes */
+	uint64_t length; /* the mapping's length, whole pages */
+	uint64_t uptr; /* the caller's mapping */
+};
+
+#define IOMMUSIM_MMAP IOMMUFD_IO(0xe3)
+#define IOMMUSIM_MUNMAP IOMMUFD_IO(0xe4)
+
+IOFD_ASSERT_SIZE(iommusim_mmap, 32);
+
 #endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H */

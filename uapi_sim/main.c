@@ -429,6 +429,7 @@ void iommufd_sim_close(struct iofd_ctx *ictx)
 	iofd_close_accesses(ictx);
 	iofd_close_faults(ictx);
 	iofd_close_veventqs(ictx);
+	iofd_close_mmaps(ictx);
 	iofd_unbind_all(ictx);
 	iofd_destroy_all(ictx);
 	free(ictx->objs);

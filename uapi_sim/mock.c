@@ -349,11 +349,13 @@ static void detach_group(struct iofd_device *idev)
 }
 
 /* mock_get_viommu_size + mock_viommu_init: type SELFTEST; user data
- * {in_data, out_data} comes back with out_data = in_data. */
+ * {in_data, ...} comes back with out_data = in_data and a two-page mmap
+ * region whose first word is in_data (the v6.17 selftest maps it). */
 static int viommu_init(struct iofd_device *idev, struct iofd_viommu *v,
 		       struct iommu_viommu_alloc *c)
 {
 	struct iommu_viommu_selftest data;
+	uint8_t *page;
 	uint32_t n;
 	int ret;
 
@@ -362,10 +364,20 @@ static int viommu_init(struct iofd_device *idev, struct iofd_viommu *v,
 	if (!v || !c->data_len)
 		return 0;
 	ret = iofd_user_data(idev->ictx, c->data_uptr, c->data_len, &data,
-			     sizeof(data), sizeof(data));
+			     sizeof(data),
+			     offsetof(struct iommu_viommu_selftest, out_data) +
+				     sizeof(data.out_data));
 	if (ret)
 		return ret;
 	data.out_data = data.in_data;
+	/* the mock's two pages (an order-1 allocation) */
+	ret = iofd_mmap_alloc(idev->ictx, &v->obj, 2 * IOFD_PAGE_SIZE,
+			      &v->mmap_offset, &page);
+	if (ret)
+		return ret;
+	data.out_mmap_offset = v->mmap_offset;
+	data.out_mmap_length = 2 * IOFD_PAGE_SIZE;
+	memcpy(page, &data.in_data, sizeof(data.in_data)); /* a CPU u32 */
 	n = c->data_len < sizeof(data) ? c->data_len : sizeof(data);
 	return iofd_uwrite(idev->ictx, c->data_uptr, &data, n);
 }

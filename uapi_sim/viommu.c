@@ -30,6 +30,8 @@ struct iofd_vevent {
 /** iofd_viommu_free() - free a vIOMMU nothing uses any more. */
 void iofd_viommu_free(struct iofd_viommu *v)
 {
+	if (v->mmap_offset)
+		iofd_mmap_free(v->ictx, v->mmap_offset);
 	iofd_put_object(&v->hwpt->obj);
 	free(v->vdevs);
 	free(v);

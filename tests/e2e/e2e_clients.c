@@ -153,22 +153,6 @@ static void victim(int n, int ready)
 	}
 }
 
-static int stat_value(const char *name)
-{
-	char text[512], *at;
-	int fd = open("/dev/iommusim/stats", O_RDONLY), n;
-
-	if (fd < 0)
-		return -1;
-	n = (int)read(fd, text, sizeof(text) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	text[n] = 0;
-	at = strstr(text, name);
-	return at ? atoi(at + strlen(name) + 1) : -1;
-}
-
 static bool daemon_holds_nothing(void)
 {
 	return stat_value("contexts") == 0 && stat_value("bound_files") == 0 &&

@@ -4,12 +4,15 @@
  * give a real one under `iommusim run` (tools/preload.c and the mount's
  * object file): an access descriptor names its access in IOMMU_TEST_CMD
  * and closing it frees the access before close() returns; a fault queue
- * descriptor polls, reads records and takes responses. Run as
+ * descriptor polls, reads records and takes responses; mmap of the
+ * iommufd maps a vIOMMU's region with the kernel's checks, holds the
+ * vIOMMU while mapped and keeps the file open after close(). Run as
  * `iommusim run -- e2e_fdops` (it opens /dev/iommu).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -224,6 +227,86 @@ static void forked_mapping(void)
 	munmap(buf, 4096);
 }
 
+static uint32_t viommu_with_region(int f, struct iommu_viommu_selftest *d)
+{
+	struct iommu_ioas_alloc a = { .size = sizeof(a) };
+	struct iommu_hwpt_alloc parent = {
+		.size = sizeof(parent), .flags = IOMMU_HWPT_ALLOC_NEST_PARENT
+	};
+	struct iommu_viommu_alloc v = { .size = sizeof(v),
+					.type = IOMMU_VIOMMU_TYPE_SELFTEST,
+					.data_len = sizeof(*d),
+					.data_uptr = (uintptr_t)d };
+	struct iommu_test_cmd c = { .size = sizeof(c),
+				    .op = IOMMU_TEST_OP_MOCK_DOMAIN };
+
+	CHECK(ioctl(f, IOMMU_IOAS_ALLOC, &a) == 0);
+	c.id = a.out_ioas_id;
+	CHECK(ioctl(f, IOMMU_TEST_CMD, &c) == 0);
+	parent.dev_id = c.mock_domain.out_idev_id;
+	parent.pt_id = a.out_ioas_id;
+	CHECK(ioctl(f, IOMMU_HWPT_ALLOC, &parent) == 0);
+	v.dev_id = c.mock_domain.out_idev_id;
+	v.hwpt_id = parent.out_hwpt_id;
+	CHECK(ioctl(f, IOMMU_VIOMMU_ALLOC, &v) == 0);
+	return v.out_viommu_id;
+}
+
+static bool map_fails(size_t len, uint64_t off, int prot, int flags, int err)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, (off_t)off);
+
+	return p == MAP_FAILED && errno == err;
+}
+
+/* The mock vIOMMU's region (kernel iommufd_fops_mmap and
+ * mock_viommu_init, v6.17); then a mapping outliving close(). */
+static void viommu_mmap(void)
+{
+	struct iommu_viommu_selftest d = { .in_data = 0xbeef };
+	const int rw = PROT_READ | PROT_WRITE;
+	uint32_t v = viommu_with_region(fd, &d), *word;
+	int fd2, i;
+
+	CHECK(d.out_data == 0xbeef && d.out_mmap_length == 8192 &&
+	      d.out_mmap_offset && !(d.out_mmap_offset % 4096));
+	CHECK(map_fails(8192, d.out_mmap_offset + 4096, rw, MAP_SHARED, ENXIO));
+	CHECK(map_fails(4096, d.out_mmap_offset, rw, MAP_SHARED, ENXIO));
+	CHECK(map_fails(16384, d.out_mmap_offset, rw, MAP_SHARED, ENXIO));
+	CHECK(map_fails(8192, d.out_mmap_offset, rw, MAP_PRIVATE, EINVAL));
+	CHECK(map_fails(8192, d.out_mmap_offset, rw | PROT_EXEC, MAP_SHARED,
+			EPERM));
+	CHECK(map_fails(8192, d.out_mmap_offset + 1, rw, MAP_SHARED, EINVAL));
+	word = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd, d.out_mmap_offset);
+	CHECK(word != MAP_FAILED);
+	if (word == MAP_FAILED)
+		return;
+	CHECK(*word == 0xbeef && word[1] == 0);
+	CHECK(destroy(v) == -1 && errno == EBUSY);
+	CHECK(munmap(word, 8192) == 0);
+	CHECK(destroy(v) == 0);
+
+	/* the mapping keeps its file, as the kernel's vma does */
+	fd2 = open("/dev/iommu", O_RDWR);
+	CHECK(fd2 >= 0);
+	d.in_data = 0x5a5a;
+	viommu_with_region(fd2, &d);
+	word = mmap(NULL, 8192, PROT_READ, MAP_SHARED, fd2, d.out_mmap_offset);
+	CHECK(word != MAP_FAILED);
+	if (word == MAP_FAILED)
+		return;
+	close(fd2);
+	CHECK(*word == 0x5a5a);
+	CHECK(stat_value("contexts") == 2);
+	/* unmapped in two halves: the last half lets the file go */
+	CHECK(munmap(word, 4096) == 0);
+	CHECK(stat_value("contexts") == 2);
+	CHECK(munmap(word + 1024, 4096) == 0);
+	for (i = 0; i < 500 && stat_value("contexts") != 1; i++)
+		usleep(10000); /* FUSE releases the file a moment later */
+	CHECK(stat_value("contexts") == 1);
+}
+
 int main(void)
 {
 	fd = open("/dev/iommu", O_RDWR);
@@ -234,6 +317,7 @@ int main(void)
 	access_fd();
 	fault_fd();
 	forked_mapping();
+	viommu_mmap();
 	close(fd);
 	if (failures)
 		fprintf(stderr, "e2e_fdops: %d checks failed\n", failures);

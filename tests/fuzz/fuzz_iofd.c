@@ -6,7 +6,7 @@
  * bad address (EFAULT), so wild pointers in the structs are tested
  * without touching the fuzzer's own memory.
  *
- * Record: nr (1 byte, folded into 0x60-0xa7), size (1 byte), 48 bytes
+ * Record: nr (1 byte, folded into 0x60-0xa8), size (1 byte), 48 bytes
  * that become the struct at the arena's start (the size word
  * overwritten); the rest of the arena keeps what earlier records left
  * there. 0x60-0xa3 are ioctls (the VFIO compatibility commands, iommufd's
@@ -16,7 +16,8 @@
  * what the device side does, with arguments from the struct bytes: bind
  * or unbind a machine device, attach (or replace), the "fd" calls
  * (access close, fault read/write/close, vEVENTQ read/close) and detach,
- * and a device's DMA (through the VT-d unit into the arena).
+ * and a device's DMA (through the VT-d unit into the arena); 0xa8 is
+ * mmap or munmap of the context (offsets near the mock vIOMMU's regions).
  * Checked: every result is 0, 1 (an extension's answer) or one of the
  * errnos iommufd uses.
  */
@@ -95,7 +96,7 @@ static bool known_errno(int ret)
 				  -EOPNOTSUPP, -ENOMEM,	    -ENODEV, -EMSGSIZE,
 				  -ENOSPC,     -EADDRINUSE, -EEXIST, -EOVERFLOW,
 				  -EPERM,      -EBADFD,	    -EBADE,  -EIO,
-				  -EBADF,      -ESPIPE };
+				  -EBADF,      -ESPIPE,	    -ENXIO };
 
 	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
 		if (ret == ok[i])
@@ -109,6 +110,24 @@ static uint32_t arena_u32(unsigned int i)
 
 	memcpy(&v, arena + 4 * i, sizeof(v));
 	return v;
+}
+
+/* 0xa8: mmap (every byte of a region mapped is read, so ASan sees its
+ * length is true) or munmap. */
+static int mmap_op(struct iofd_ctx *ctx, uint32_t arg)
+{
+	uint64_t offset = (uint64_t)(arena_u32(1) % 16) << 12;
+	static volatile uint8_t sink;
+	const uint8_t *p;
+	int ret;
+
+	if (arg & 1)
+		return iommufd_sim_munmap(ctx, offset);
+	ret = iommufd_sim_mmap(ctx, offset, (uint64_t)((arg >> 1) % 4) << 12,
+			       (arg >> 3) & 3, (const void **)&p);
+	for (uint64_t i = 0; !ret && i < ((arg >> 1) % 4) << 12; i++)
+		sink ^= p[i];
+	return ret;
 }
 
 /* The device side: 0xa4 bind/unbind, 0xa5 attach, 0xa6 detach or close
@@ -176,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (iommufd_sim_open(&ua, &ctx))
 		return 0;
 	for (size_t i = 0; i + RECORD <= size; i += RECORD) {
-		unsigned int nr = 0x60 + data[i] % 0x48;
+		unsigned int nr = 0x60 + data[i] % 0x49;
 		uint64_t arg = ARENA_BASE;
 		uint32_t usize = data[i + 1];
 		int ret;
@@ -186,7 +205,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nr == 0x65 ||
 		    nr == 0x66) /* VFIO_CHECK_EXTENSION, SET_IOMMU */
 			arg = usize;
-		if (nr >= 0xa4)
+		if (nr == 0xa8)
+			ret = mmap_op(ctx, usize);
+		else if (nr >= 0xa4)
 			ret = device_op(ctx, nr, usize);
 		else
 			ret = iommufd_sim_ioctl(ctx, (';' << 8) | nr, arg);

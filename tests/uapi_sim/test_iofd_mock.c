@@ -1057,6 +1057,79 @@ START_TEST(test_viommu)
 }
 END_TEST
 
+/* The mock vIOMMU's mmap region (kernel mock_viommu_init and
+ * iommufd_fops_mmap, v6.17): two pages at a non-zero offset, first word
+ * in_data; only the exact offset and length map; a mapping holds the
+ * vIOMMU; regions are placed lowest-first and reused after a destroy. */
+START_TEST(test_viommu_mmap)
+{
+	struct iommu_viommu_selftest d1 = { .in_data = 0xbeef };
+	struct iommu_viommu_selftest d2 = { .in_data = 0xcafe };
+	struct iommu_viommu_selftest d3 = { .in_data = 7 };
+	uint32_t ioas = ioas_alloc(), parent, v1, v2, v3, word;
+	const unsigned int sh = IOMMUSIM_MMAP_SHARED;
+	const void *p;
+	struct mock m;
+
+	ck_assert_int_eq(mock_domain(ioas, 0, &m), 0);
+	parent = hwpt_alloc(m.idev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT);
+	/* 8 bytes (in_data, out_data) is the smallest accepted struct */
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, &d1, 4, &v1),
+			 -EINVAL);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, &d1,
+				      sizeof(d1), &v1),
+			 0);
+	ck_assert_uint_eq(d1.out_mmap_offset, 4096); /* page 0 is skipped */
+	ck_assert_uint_eq(d1.out_mmap_length, 8192);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, &d2,
+				      sizeof(d2), &v2),
+			 0);
+	ck_assert_uint_eq(d2.out_mmap_offset, 4096 + 8192);
+	/* the selftest's four ENXIO cases, then the other errors */
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096 + 4096, 8192, sh, &p),
+			 -ENXIO);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096 + 8192 + 8192, 8192, sh,
+					  &p),
+			 -ENXIO);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096, 4096, sh, &p), -ENXIO);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096, 16384, sh, &p), -ENXIO);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 0, 8192, sh, &p), -ENXIO);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096, 100, sh, &p), -EINVAL);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096, 8192, 0, &p), -EINVAL);
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096, 8192,
+					  sh | IOMMUSIM_MMAP_EXEC, &p),
+			 -EPERM);
+	ck_assert_int_eq(iommufd_sim_munmap(ctx, 4096), -EINVAL);
+	/* a mapping sees in_data and holds the vIOMMU */
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096 + 8192, 8192, sh, &p), 0);
+	memcpy(&word, p, sizeof(word));
+	ck_assert_uint_eq(word, 0xcafe);
+	ck_assert_int_eq(destroy(v2), -EBUSY);
+	ck_assert_int_eq(iommufd_sim_munmap(ctx, 4096 + 8192), 0);
+	ck_assert_int_eq(destroy(v2), 0);
+	/* the freed range is reused: lowest fit */
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096 + 8192, 8192, sh, &p),
+			 -ENXIO);
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, &d3,
+				      sizeof(d3), &v3),
+			 0);
+	ck_assert_uint_eq(d3.out_mmap_offset, 4096 + 8192);
+	/* a vIOMMU without user data has no region */
+	ck_assert_int_eq(viommu_alloc(m.idev, parent,
+				      IOMMU_VIOMMU_TYPE_SELFTEST, NULL, 0, &v2),
+			 0);
+	/* left mapped: close drops the mapping, then frees everything
+	 * (LSan checks nothing leaks) */
+	ck_assert_int_eq(iommufd_sim_mmap(ctx, 4096, 8192, sh, &p), 0);
+	ck_assert_int_eq(destroy(v1), -EBUSY);
+	(void)v3;
+}
+END_TEST
+
 static int veventq_alloc(uint32_t viommu, uint32_t type, uint32_t depth,
 			 uint32_t *fd)
 {
@@ -1278,6 +1351,7 @@ int main(void)
 	tcase_add_test(tc, test_pasid);
 	tcase_add_test(tc, test_fault);
 	tcase_add_test(tc, test_viommu);
+	tcase_add_test(tc, test_viommu_mmap);
 	tcase_add_test(tc, test_veventq);
 	tcase_add_test(tc, test_hw_queue);
 	tcase_add_test(tc, test_dev_cache);
