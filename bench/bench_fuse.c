@@ -5,10 +5,12 @@
  *  - the same ioctl in process (iommufd_sim_ioctl, no transport);
  *  - a pipe ping-pong between two processes: the floor for any
  *    cross-process transport on this machine.
- * Cases: a small ioctl (IOMMU_OPTION GET), IOAS_ALLOC + DESTROY, and
- * IOAS_MAP + UNMAP of 1 GiB of never-touched memory (no domain, so no
- * pinning: the transport's share is what is measured). Medians of many
- * rounds.
+ * Cases: a small ioctl (IOMMU_OPTION GET), IOAS_ALLOC + DESTROY,
+ * IOAS_MAP + UNMAP of 1 GiB of never-touched memory with no domain (no
+ * pinning: the transport's share is what is measured), and the same with
+ * one VT-d domain attached (a device of the machine bound and attached:
+ * through its vfio file, or iommufd_sim_bind in process), where every
+ * page is pinned and written into the unit's page table. Medians.
  *
  * Usage: bench_fuse IOMMUSIM [--quick] [--json FILE]; IOMMUSIM is the
  * iommusim binary that serves the mount. Exit 77 (skipped, with the
@@ -93,8 +95,39 @@ static int via_process(void *h, unsigned long cmd, void *arg)
 	return iommufd_sim_ioctl(h, cmd, (uint64_t)(uintptr_t)arg);
 }
 
-/* Median ns of one case: 0 small ioctl, 1 alloc+destroy, 2 map+unmap. */
-static double run_case(ioc_fn io, void *h, int which, int rounds, void *mem)
+/* Bind device 0 and attach it to @ioas: through the mount's vfio0 file
+ * (the descriptor stays open, bound, until the bench exits) or in
+ * process. */
+static const char *vfio0;
+
+static int attach_fuse(void *h, uint32_t ioas)
+{
+	struct vfio_device_bind_iommufd b = { .argsz = sizeof(b),
+					      .iommufd = *(int *)h };
+	struct vfio_device_attach_iommufd_pt a = { .argsz = sizeof(a),
+						   .pt_id = ioas };
+	int vfd = open(vfio0, O_RDWR);
+
+	if (vfd < 0 || ioctl(vfd, VFIO_DEVICE_BIND_IOMMUFD, &b) ||
+	    ioctl(vfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &a))
+		return -1;
+	return 0;
+}
+
+static int attach_process(void *h, uint32_t ioas)
+{
+	uint32_t dev_id;
+
+	if (iommufd_sim_bind(h, 0, &dev_id) ||
+	    iommufd_sim_attach(h, dev_id, IOMMU_NO_PASID, &ioas))
+		return -1;
+	return 0;
+}
+
+/* Median ns of one case: 0 small ioctl, 1 alloc+destroy, 2 map+unmap,
+ * 3 map+unmap with a domain (@attach). */
+static double run_case(ioc_fn io, int (*attach)(void *, uint32_t), void *h,
+		       int which, int rounds, void *mem)
 {
 	struct iommu_option o = { .size = sizeof(o),
 				  .option_id = IOMMU_OPTION_RLIMIT_MODE,
@@ -108,11 +141,13 @@ static double run_case(ioc_fn io, void *h, int which, int rounds, void *mem)
 
 	if (!t)
 		return -1;
-	if (which == 2) {
+	if (which >= 2) {
 		if (io(h, IOMMU_IOAS_ALLOC, &a))
 			return -1;
 		ioas = a.out_ioas_id;
 	}
+	if (which == 3 && attach(h, ioas))
+		return -1;
 	for (int i = 0; i < rounds; i++) {
 		double t0 = bench_now_ns();
 		int ret = 0;
@@ -168,14 +203,16 @@ static int start_daemon(const char *sim, const char *dir, pid_t *pid)
 
 int main(int argc, char **argv)
 {
-	static const int ioctls[] = { 1, 2, 2 };
+	static const int ioctls[] = { 1, 2, 2, 2 };
 	static const char *const names[] = { "OPTION GET (small ioctl)",
 					     "IOAS_ALLOC + DESTROY",
-					     "MAP + UNMAP 1 GiB" };
+					     "MAP + UNMAP 1 GiB",
+					     "MAP + UNMAP 1 GiB, VT-d" };
+	enum { NCASES = 4 };
 	struct {
 		double fuse, local;
-	} rows[3];
-	char dir[] = "/tmp/bench-fuse-XXXXXX", path[512];
+	} rows[NCASES];
+	char dir[] = "/tmp/bench-fuse-XXXXXX", path[512], vpath[512];
 	const char *json;
 	struct iofd_ctx *ctx = NULL;
 	struct iofd_uaccess ua;
@@ -202,6 +239,8 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	snprintf(path, sizeof(path), "%s/iommu", dir);
+	snprintf(vpath, sizeof(vpath), "%s/vfio/devices/vfio0", dir);
+	vfio0 = vpath;
 	fd = open(path, O_RDWR);
 	mem = mmap(NULL, GIB, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
@@ -212,11 +251,14 @@ int main(int argc, char **argv)
 	floor = pipe_pingpong(rounds);
 	printf("pipe ping-pong between two processes: %.0f ns (median)\n",
 	       floor);
-	for (int w = 0; w < 3; w++) {
-		int r = w == 2 ? rounds / 10 + 3 : rounds;
+	for (int w = 0; w < NCASES; w++) {
+		int r = w == 2 ? rounds / 10 + 3 :
+			w == 3 ? rounds / 200 + 3 :
+				 rounds;
 
-		rows[w].fuse = run_case(via_fuse, &fd, w, r, mem);
-		rows[w].local = run_case(via_process, ctx, w, r, mem);
+		rows[w].fuse = run_case(via_fuse, attach_fuse, &fd, w, r, mem);
+		rows[w].local =
+			run_case(via_process, attach_process, ctx, w, r, mem);
 		if (rows[w].fuse < 0 || rows[w].local < 0) {
 			fprintf(stderr, "bench_fuse: %s failed\n", names[w]);
 			goto out;
@@ -225,7 +267,7 @@ int main(int argc, char **argv)
 	/* the pipe ratio is per ioctl: a round trip each */
 	printf("%-26s %12s %12s %14s %12s\n", "case (median)", "FUSE ns",
 	       "in-proc ns", "per ioctl/pipe", "FUSE/in-proc");
-	for (int w = 0; w < 3; w++)
+	for (int w = 0; w < NCASES; w++)
 		printf("%-26s %12.0f %12.0f %14.2f %12.2f\n", names[w],
 		       rows[w].fuse, rows[w].local,
 		       rows[w].fuse / ioctls[w] / floor,
@@ -243,7 +285,7 @@ int main(int argc, char **argv)
 			"{\n  \"bench\": \"fuse\",\n  \"pipe_ns\": %.1f,\n"
 			"  \"results\": [\n",
 			floor);
-		for (int w = 0; w < 3; w++)
+		for (int w = 0; w < NCASES; w++)
 			fprintf(f,
 				"    {\"case\": \"%s\", \"fuse_ns\": %.1f, "
 				"\"in_process_ns\": %.1f, \"ioctls\": %d, "
@@ -251,7 +293,8 @@ int main(int argc, char **argv)
 				"\"fuse_over_in_process\": %.3f}%s\n",
 				names[w], rows[w].fuse, rows[w].local,
 				ioctls[w], rows[w].fuse / ioctls[w] / floor,
-				rows[w].fuse / rows[w].local, w < 2 ? "," : "");
+				rows[w].fuse / rows[w].local,
+				w < NCASES - 1 ? "," : "");
 		fprintf(f, "  ]\n}\n");
 		ret = fclose(f) ? 1 : 0;
 	}
