@@ -21,8 +21,8 @@
  *    shared anonymous mapping receives the region's bytes, and holds a
  *    duplicate of the descriptor until munmap() takes the last of it, as
  *    the kernel's mapping holds the file.
- * Descriptors it did not make (a dup of one, say) pass through as they
- * are. Everything else goes straight to libc.
+ * A dup of one of its descriptors (dup, dup2, dup3, F_DUPFD) shares it;
+ * the object goes with the last. Everything else goes straight to libc.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
@@ -45,11 +45,20 @@
 
 #define MAX_FDS 65536
 
-/* The descriptors the shim made: kind (0: none) and handle, by number. */
-static struct {
-	uint8_t kind;
+/*
+ * The object files the shim opened, by descriptor number; a dup of one
+ * shares its entry, and the object goes with the last of them. After a
+ * fork another process holds the file too, so a close here only drops
+ * this process's descriptor and the daemon frees the object when FUSE
+ * releases the file (the kernel frees it at the last close anywhere).
+ */
+struct made_file {
+	uint8_t kind; /* IOMMUSIM_OBJ_* */
 	uint32_t handle;
-} made[MAX_FDS];
+	unsigned int fds; /* this process's descriptors of it */
+	bool shared; /* a fork shares it: no synchronous close */
+};
+static struct made_file *made[MAX_FDS];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* The live mappings of iommufd regions. */
@@ -116,26 +125,30 @@ static int make_fd(int iommufd, unsigned int kind, uint8_t *arg, size_t at)
 	struct iommusim_obj_bind b = { .argsz = sizeof(b),
 				       .iommufd = iommufd,
 				       .kind = kind };
+	struct made_file *f = calloc(1, sizeof(*f));
 	int fd;
 
 	memcpy(&b.handle, arg + at, sizeof(b.handle));
-	if (!path) {
-		errno = ENODEV;
+	if (!path || !f) {
+		free(f);
+		errno = path ? ENOMEM : ENODEV;
 		return -1;
 	}
 	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fd >= MAX_FDS || libc_ioctl(fd, IOMMUSIM_OBJ_BIND, &b)) {
+	if (fd < 0 || fd >= MAX_FDS || libc_ioctl(fd, IOMMUSIM_OBJ_BIND, &b)) {
 		int e = fd >= MAX_FDS ? EMFILE : errno;
 
-		libc_close(fd);
+		if (fd >= 0)
+			libc_close(fd);
+		free(f);
 		errno = e;
 		return -1;
 	}
+	f->kind = (uint8_t)kind;
+	f->handle = b.handle;
+	f->fds = 1;
 	pthread_mutex_lock(&lock);
-	made[fd].kind = (uint8_t)kind;
-	made[fd].handle = b.handle;
+	made[fd] = f;
 	pthread_mutex_unlock(&lock);
 	memcpy(arg + at, &fd, sizeof(fd));
 	return 0;
@@ -161,9 +174,12 @@ static int test_cmd(int fd, struct iommu_test_cmd *cmd)
 	    copy.size != sizeof(copy) || !names_access(&copy))
 		return libc_ioctl(fd, IOMMU_TEST_CMD, cmd);
 	id = copy.id;
-	if (id >= MAX_FDS || made[id].kind != IOMMUSIM_OBJ_ACCESS)
+	pthread_mutex_lock(&lock);
+	if (id < MAX_FDS && made[id] && made[id]->kind == IOMMUSIM_OBJ_ACCESS)
+		copy.id = made[id]->handle;
+	pthread_mutex_unlock(&lock);
+	if (copy.id == id)
 		return libc_ioctl(fd, IOMMU_TEST_CMD, cmd);
-	copy.id = made[id].handle;
 	ret = libc_ioctl(fd, IOMMU_TEST_CMD, &copy);
 	copy.id = id;
 	memcpy(cmd, &copy, sizeof(copy));
@@ -189,20 +205,120 @@ int ioctl(int fd, unsigned long req, ...)
 	return make_fd(fd, kind, arg, at);
 }
 
+/*
+ * @fd stops naming its object file here: true when it was the last
+ * descriptor of a file no other process shares, so the object must go
+ * now. Called with the lock held.
+ */
+static bool forget_fd(int fd)
+{
+	struct made_file *f;
+	bool last;
+
+	if (fd < 0 || fd >= MAX_FDS || !made[fd])
+		return false;
+	f = made[fd];
+	made[fd] = NULL;
+	if (--f->fds)
+		return false;
+	last = !f->shared;
+	free(f);
+	return last;
+}
+
 int close(int fd)
 {
-	bool ours = false;
+	bool last;
 
 	find_libc();
-	if (fd >= 0 && fd < MAX_FDS) {
-		pthread_mutex_lock(&lock);
-		ours = made[fd].kind != 0;
-		made[fd].kind = 0;
-		pthread_mutex_unlock(&lock);
-	}
-	if (ours) /* the object goes now, as with the kernel's last fput */
+	pthread_mutex_lock(&lock);
+	last = forget_fd(fd);
+	pthread_mutex_unlock(&lock);
+	if (last) /* the object goes now, as with the kernel's last fput */
 		libc_ioctl(fd, IOMMUSIM_OBJ_CLOSE);
 	return libc_close(fd);
+}
+
+/* @nfd is now a duplicate of @fd (dup, dup2, dup3, F_DUPFD). */
+static int duplicated(int fd, int nfd)
+{
+	if (nfd < 0 || fd < 0 || fd >= MAX_FDS)
+		return nfd;
+	pthread_mutex_lock(&lock);
+	if (made[fd] && nfd < MAX_FDS) {
+		made[nfd] = made[fd];
+		made[fd]->fds++;
+	}
+	pthread_mutex_unlock(&lock);
+	return nfd;
+}
+
+int dup(int fd)
+{
+	static int (*libc_dup)(int);
+
+	if (!libc_dup)
+		libc_dup = (int (*)(int))dlsym(RTLD_NEXT, "dup");
+	return duplicated(fd, libc_dup(fd));
+}
+
+/* dup2 and dup3 close @nfd first when it is open: that may be the last
+ * descriptor of an object file of ours. */
+static void replacing(int fd, int nfd)
+{
+	bool last;
+
+	if (fd == nfd)
+		return;
+	pthread_mutex_lock(&lock);
+	last = forget_fd(nfd);
+	pthread_mutex_unlock(&lock);
+	if (last)
+		libc_ioctl(nfd, IOMMUSIM_OBJ_CLOSE);
+}
+
+int dup2(int fd, int nfd)
+{
+	static int (*libc_dup2)(int, int);
+
+	find_libc();
+	if (!libc_dup2)
+		libc_dup2 = (int (*)(int, int))dlsym(RTLD_NEXT, "dup2");
+	if (fcntl(fd, F_GETFD) < 0)
+		return -1; /* EBADF, and @nfd stays as it is */
+	replacing(fd, nfd);
+	return fd == nfd ? nfd : duplicated(fd, libc_dup2(fd, nfd));
+}
+
+int dup3(int fd, int nfd, int flags)
+{
+	static int (*libc_dup3)(int, int, int);
+
+	find_libc();
+	if (!libc_dup3)
+		libc_dup3 = (int (*)(int, int, int))dlsym(RTLD_NEXT, "dup3");
+	if (fd == nfd || fcntl(fd, F_GETFD) < 0)
+		return libc_dup3(fd, nfd, flags); /* EINVAL or EBADF */
+	replacing(fd, nfd);
+	return duplicated(fd, libc_dup3(fd, nfd, flags));
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+	static int (*libc_fcntl)(int, int, ...);
+	va_list ap;
+	void *arg;
+	int ret;
+
+	va_start(ap, cmd);
+	arg = va_arg(ap, void *); /* an int or a pointer: passed on as is */
+	va_end(ap);
+	if (!libc_fcntl)
+		libc_fcntl = (int (*)(int, int, ...))dlsym(RTLD_NEXT, "fcntl");
+	ret = libc_fcntl(fd, cmd, arg);
+	if (cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC)
+		return duplicated(fd, ret);
+	return ret;
 }
 
 /* Whether @fd is a file of the simulator's mount (the object file's). */
@@ -355,10 +471,19 @@ int munmap(void *addr, size_t len)
 	return 0;
 }
 
+/* After a fork both processes hold every object file. */
+static void share_files(void)
+{
+	for (int fd = 0; fd < MAX_FDS; fd++)
+		if (made[fd])
+			made[fd]->shared = true;
+}
+
 /* A child has copies of the mappings but holds no reference of its own:
  * forget them (its duplicates are its own descriptors to close). */
-static void forget_regions(void)
+static void child_after_fork(void)
 {
+	share_files();
 	for (unsigned int i = 0; i < nregions; i++)
 		libc_close(regions[i].fd);
 	nregions = 0;
@@ -367,5 +492,5 @@ static void forget_regions(void)
 __attribute__((constructor)) static void preload_init(void)
 {
 	find_libc();
-	pthread_atfork(NULL, NULL, forget_regions);
+	pthread_atfork(NULL, share_files, child_after_fork);
 }

@@ -60,15 +60,16 @@ static int destroy(uint32_t id)
 	return ioctl(fd, IOMMU_DESTROY, &d);
 }
 
-/* An access is a descriptor: it names the access, and closing it frees
- * the access at once, so the IOAS it held can go right after. */
+/* An access is a descriptor: it names the access (through a duplicate
+ * too), and closing the last descriptor frees the access at once, so
+ * the IOAS it held can go right after. */
 static void access_fd(void)
 {
 	struct iommu_ioas_map m = { .size = sizeof(m) };
 	struct iommu_test_cmd c = { 0 };
 	uint32_t ioas = ioas_alloc();
 	uint8_t *buf, got[16];
-	int afd;
+	int afd, d1, d2, d3;
 
 	buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -93,8 +94,20 @@ static void access_fd(void)
 	CHECK(!memcmp(got, "through", 7));
 	CHECK(c.id == (uint32_t)afd); /* the caller's struct is its own */
 	CHECK(destroy(ioas) == -1 && errno == EBUSY); /* the access holds it */
+	/* duplicates share the file: the access goes with the last one */
+	d1 = dup(afd);
+	d2 = fcntl(afd, F_DUPFD_CLOEXEC, 100);
+	d3 = dup2(afd, 200);
+	CHECK(d1 >= 0 && d2 >= 100 && d3 == 200);
 	CHECK(close(afd) == 0);
-	CHECK(destroy(ioas) == 0); /* no wait: close() freed the access */
+	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)d2, &c) == 0);
+	CHECK(close(d1) == 0 && close(d2) == 0);
+	CHECK(destroy(ioas) == -1 && errno == EBUSY); /* d3 still holds it */
+	CHECK(dup2(d1, d3) == -1 && errno == EBADF); /* d3 stays */
+	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)d3, &c) == 0);
+	CHECK(dup2(fd, d3) == d3); /* closes the last one */
+	CHECK(destroy(ioas) == 0); /* no wait: the last close freed it */
+	close(d3);
 	CHECK(tcmd(IOMMU_TEST_OP_ACCESS_RW, (uint32_t)afd, &c) == -1);
 	munmap(buf, 8192);
 }
@@ -203,6 +216,7 @@ static void forked_mapping(void)
 		char r;
 
 		memset(buf, 'C', 4096); /* the child's copy differs */
+		close(afd); /* the parent's access stays: it shares the file */
 		if (ioctl(fd, IOMMU_IOAS_MAP, &m) ||
 		    write(ready[1], "r", 1) != 1)
 			_exit(1);
