@@ -114,10 +114,11 @@ static uint32_t arena_u32(unsigned int i)
 
 /* 0xa8: mmap (every byte of a region mapped is read, so ASan sees its
  * length is true) or munmap. */
+volatile uint8_t fuzz_iofd_sink; /* global: no compiler may drop the reads */
+
 static int mmap_op(struct iofd_ctx *ctx, uint32_t arg)
 {
 	uint64_t offset = (uint64_t)(arena_u32(1) % 16) << 12;
-	static volatile uint8_t sink;
 	const uint8_t *p;
 	int ret;
 
@@ -126,7 +127,7 @@ static int mmap_op(struct iofd_ctx *ctx, uint32_t arg)
 	ret = iommufd_sim_mmap(ctx, offset, (uint64_t)((arg >> 1) % 4) << 12,
 			       (arg >> 3) & 3, (const void **)&p);
 	for (uint64_t i = 0; !ret && i < ((arg >> 1) % 4) << 12; i++)
-		sink ^= p[i];
+		fuzz_iofd_sink ^= p[i];
 	return ret;
 }
 
