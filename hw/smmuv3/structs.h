@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * structs.h - Arm SMMUv3 in-memory structures: stream table entries,
+ * level-1 descriptors, context descriptors, commands and event records.
+ * "dwN" is 64-bit little-endian doubleword N of the structure.
+ *
+ * Source: Arm IHI 0070 chapters 4, 5 and 7 as transcribed in
+ * shared/reference/smmuv3.md sections 2, 3, 5 and 6; field positions
+ * checked against torvalds/linux
+ * drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h (STRTAB_STE_*, CTXDESC_*,
+ * CMDQ_*, EVTQ_*) and gem5/gem5 src/dev/arm/smmu_v3_defs.hh.
+ */
+#ifndef IOMMUSIM_HW_SMMUV3_STRUCTS_H
+#define IOMMUSIM_HW_SMMUV3_STRUCTS_H
+
+#include "model/bits.h"
+
+/* L1 stream table descriptor (8 bytes) */
+#define SMMU_L1STD_SPAN GENMASK_ULL(4, 0)
+#define SMMU_L1STD_L2PTR GENMASK_ULL(51, 6)
+
+/* STE (64 bytes) */
+#define SMMU_STE_SIZE 64
+#define SMMU_STE0_V BIT_ULL(0)
+#define SMMU_STE0_CONFIG GENMASK_ULL(3, 1)
+#define SMMU_STE0_S1FMT GENMASK_ULL(5, 4)
+#define SMMU_STE0_S1CTXPTR GENMASK_ULL(51, 6)
+#define SMMU_STE0_S1CDMAX GENMASK_ULL(63, 59)
+#define SMMU_STE0_RES0 (GENMASK_ULL(58, 52))
+
+/* Config: 0b0xx abort (no event), 0b100 bypass, 0b101 S1, 0b110 S2,
+ * 0b111 nested */
+#define SMMU_STE_CFG_BYPASS 4
+#define SMMU_STE_CFG_S1 5
+#define SMMU_STE_CFG_S2 6
+#define SMMU_STE_CFG_NESTED 7
+
+#define SMMU_STE_S1FMT_LINEAR 0
+#define SMMU_STE_S1FMT_64 1 /* 2-level, 4 KiB leaf tables of 64 CDs */
+#define SMMU_STE_S1FMT_1024 2 /* 2-level, 64 KiB leaf tables */
+
+#define SMMU_STE1_S1DSS GENMASK_ULL(1, 0)
+#define SMMU_STE1_S1DSS_TERMINATE 0
+#define SMMU_STE1_S1DSS_BYPASS 1
+#define SMMU_STE1_S1DSS_SSID0 2
+#define SMMU_STE1_S1STALLD BIT_ULL(27)
+#define SMMU_STE1_EATS GENMASK_ULL(29, 28)
+#define SMMU_STE1_STRW GENMASK_ULL(31, 30)
+
+#define SMMU_STE2_S2VMID GENMASK_ULL(15, 0)
+#define SMMU_STE2_S2T0SZ GENMASK_ULL(37, 32)
+#define SMMU_STE2_S2SL0 GENMASK_ULL(39, 38)
+#define SMMU_STE2_S2TG GENMASK_ULL(47, 46)
+#define SMMU_STE2_S2PS GENMASK_ULL(50, 48)
+#define SMMU_STE2_S2AA64 BIT_ULL(51)
+#define SMMU_STE2_S2ENDI BIT_ULL(52)
+#define SMMU_STE2_S2AFFD BIT_ULL(53)
+#define SMMU_STE2_S2PTW BIT_ULL(54)
+#define SMMU_STE2_S2HD BIT_ULL(55)
+#define SMMU_STE2_S2HA BIT_ULL(56)
+#define SMMU_STE2_S2S BIT_ULL(57)
+#define SMMU_STE2_S2R BIT_ULL(58)
+
+#define SMMU_STE3_S2TTB GENMASK_ULL(51, 4)
+
+/* L1 CD descriptor (8 bytes) */
+#define SMMU_L1CD_V BIT_ULL(0)
+#define SMMU_L1CD_L2PTR GENMASK_ULL(51, 12)
+
+/* CD (64 bytes) */
+#define SMMU_CD_SIZE 64
+#define SMMU_CD0_T0SZ GENMASK_ULL(5, 0)
+#define SMMU_CD0_TG0 GENMASK_ULL(7, 6)
+#define SMMU_CD0_EPD0 BIT_ULL(14)
+#define SMMU_CD0_ENDI BIT_ULL(15)
+#define SMMU_CD0_T1SZ GENMASK_ULL(21, 16)
+#define SMMU_CD0_TG1 GENMASK_ULL(23, 22)
+#define SMMU_CD0_EPD1 BIT_ULL(30)
+#define SMMU_CD0_V BIT_ULL(31)
+#define SMMU_CD0_IPS GENMASK_ULL(34, 32)
+#define SMMU_CD0_AFFD BIT_ULL(35)
+#define SMMU_CD0_WXN BIT_ULL(36)
+#define SMMU_CD0_UWXN BIT_ULL(37)
+#define SMMU_CD0_TBI GENMASK_ULL(39, 38)
+#define SMMU_CD0_PAN BIT_ULL(40)
+#define SMMU_CD0_AA64 BIT_ULL(41)
+#define SMMU_CD0_HD BIT_ULL(42)
+#define SMMU_CD0_HA BIT_ULL(43)
+#define SMMU_CD0_S BIT_ULL(44)
+#define SMMU_CD0_R BIT_ULL(45)
+#define SMMU_CD0_A BIT_ULL(46)
+#define SMMU_CD0_ASET BIT_ULL(47)
+#define SMMU_CD0_ASID GENMASK_ULL(63, 48)
+#define SMMU_CD1_HAD BIT_ULL(1) /* dw1: HAD0; dw2: HAD1 */
+#define SMMU_CD1_TTB GENMASK_ULL(51, 4)
+
+/* Commands (16 bytes; smmuv3.md 5) */
+#define SMMU_CMD_OP GENMASK_ULL(7, 0)
+#define SMMU_CMD_SSEC BIT_ULL(10)
+#define SMMU_CMD_SSV BIT_ULL(11)
+#define SMMU_CMD_SSID GENMASK_ULL(31, 12)
+#define SMMU_CMD_SID GENMASK_ULL(63, 32)
+#define SMMU_CMD_VMID GENMASK_ULL(47, 32)
+#define SMMU_CMD_ASID GENMASK_ULL(63, 48)
+#define SMMU_CMD_NUM GENMASK_ULL(16, 12)
+#define SMMU_CMD_SCALE GENMASK_ULL(24, 20)
+#define SMMU_CMD1_LEAF BIT_ULL(0)
+#define SMMU_CMD1_RANGE GENMASK_ULL(4, 0)
+#define SMMU_CMD1_TTL GENMASK_ULL(9, 8)
+#define SMMU_CMD1_TG GENMASK_ULL(11, 10)
+#define SMMU_CMD1_ADDR GENMASK_ULL(63, 12)
+#define SMMU_CMD_SYNC_CS GENMASK_ULL(13, 12)
+#define SMMU_CMD_SYNC_CS_NONE 0
+#define SMMU_CMD_SYNC_CS_IRQ 1
+#define SMMU_CMD_SYNC_CS_SEV 2
+#define SMMU_CMD_SYNC_MSIDATA GENMASK_ULL(63, 32)
+#define SMMU_CMD1_SYNC_MSIADDR GENMASK_ULL(51, 2)
+
+enum smmu_cmd_op {
+	SMMU_CMD_PREFETCH_CONFIG = 0x01,
+	SMMU_CMD_PREFETCH_ADDR = 0x02,
+	SMMU_CMD_CFGI_STE = 0x03,
+	SMMU_CMD_CFGI_STE_RANGE = 0x04, /* CFGI_ALL: Range 31 */
+	SMMU_CMD_CFGI_CD = 0x05,
+	SMMU_CMD_CFGI_CD_ALL = 0x06,
+	SMMU_CMD_TLBI_NH_ALL = 0x10,
+	SMMU_CMD_TLBI_NH_ASID = 0x11,
+	SMMU_CMD_TLBI_NH_VA = 0x12,
+	SMMU_CMD_TLBI_NH_VAA = 0x13,
+	SMMU_CMD_TLBI_EL3_ALL = 0x18,
+	SMMU_CMD_TLBI_EL3_VA = 0x1a,
+	SMMU_CMD_TLBI_EL2_ALL = 0x20,
+	SMMU_CMD_TLBI_EL2_ASID = 0x21,
+	SMMU_CMD_TLBI_EL2_VA = 0x22,
+	SMMU_CMD_TLBI_EL2_VAA = 0x23,
+	SMMU_CMD_TLBI_S12_VMALL = 0x28,
+	SMMU_CMD_TLBI_S2_IPA = 0x2a,
+	SMMU_CMD_TLBI_NSNH_ALL = 0x30,
+	SMMU_CMD_ATC_INV = 0x40,
+	SMMU_CMD_PRI_RESP = 0x41,
+	SMMU_CMD_RESUME = 0x44,
+	SMMU_CMD_STALL_TERM = 0x45,
+	SMMU_CMD_SYNC = 0x46,
+};
+
+/* Event records (32 bytes; smmuv3.md 6.1) */
+#define SMMU_EVT_SIZE 32
+#define SMMU_EVT0_ID GENMASK_ULL(7, 0)
+#define SMMU_EVT0_SSV BIT_ULL(11)
+#define SMMU_EVT0_SSID GENMASK_ULL(31, 12)
+#define SMMU_EVT0_SID GENMASK_ULL(63, 32)
+#define SMMU_EVT1_STAG GENMASK_ULL(15, 0)
+#define SMMU_EVT1_STALL BIT_ULL(31)
+#define SMMU_EVT1_PNU BIT_ULL(33)
+#define SMMU_EVT1_IND BIT_ULL(34)
+#define SMMU_EVT1_RNW BIT_ULL(35)
+#define SMMU_EVT1_S2 BIT_ULL(39)
+#define SMMU_EVT1_CLASS GENMASK_ULL(41, 40)
+#define SMMU_EVT1_TT_RNW BIT_ULL(44)
+#define SMMU_EVT3_IPA GENMASK_ULL(51, 12)
+#define SMMU_EVT3_FETCH GENMASK_ULL(51, 3)
+
+#endif /* IOMMUSIM_HW_SMMUV3_STRUCTS_H */
