@@ -25,77 +25,12 @@
 #include "model/bits.h"
 #include "model/dma.h"
 
-#define REPS 5
-
-struct bcase {
-	const char *name;
-	uint64_t size; /* bytes per call */
-	uint64_t npages; /* 8-byte entries a call must store at least */
-	unsigned int ops;
-};
-
-static const struct bcase bcases[] = {
+static const struct bench_mu_case bcases[] = {
 	{ "4K", 0x1000, 1, 8192 },
 	{ "256x4K", 0x100000, 256, 512 },
 	{ "2M", 0x200000, 1, 2048 },
 	{ "1G", 0x40000000, 1, 64 },
 };
-
-static double baseline(const struct bcase *c, uint64_t *arr, size_t n)
-{
-	double best = 1e30;
-
-	for (int r = 0; r < REPS; r++) {
-		double t0 = bench_now_ns(), dt;
-		size_t k = 0;
-
-		for (unsigned int op = 0; op < c->ops; op++) {
-			for (uint64_t j = 0; j < c->npages; j++, k++)
-				st_le64(&arr[k & (n - 1)], (k << 12) | 3);
-			__asm__ volatile("" ::: "memory");
-		}
-		dt = (bench_now_ns() - t0) / c->ops;
-		best = dt < best ? dt : best;
-	}
-	return best;
-}
-
-static int run_case(const struct pt_ops *ops, const struct pt_cfg *cfg,
-		    const struct bcase *c, struct bench_mu_row *row)
-{
-	struct pm_space *pm;
-	struct pt_domain d;
-
-	row->map_ns = row->unmap_ns = 1e30;
-	if (pm_create(48, &pm))
-		return -1;
-	pm_frame_pool_set(pm, 1ULL << 32, 1ULL << 40);
-	if (ops->init(&d, pm, cfg))
-		return -1;
-	for (int r = 0; r < REPS; r++) {
-		double t0, t1, t2;
-
-		t0 = bench_now_ns();
-		for (unsigned int op = 0; op < c->ops; op++)
-			if (ops->map(&d, (uint64_t)op * c->size,
-				     (uint64_t)op * c->size, c->size,
-				     DMA_ACC_READ | DMA_ACC_WRITE))
-				return -1;
-		t1 = bench_now_ns();
-		for (unsigned int op = 0; op < c->ops; op++)
-			if (ops->unmap(&d, (uint64_t)op * c->size, c->size) !=
-			    c->size)
-				return -1;
-		t2 = bench_now_ns();
-		if ((t1 - t0) / c->ops < row->map_ns)
-			row->map_ns = (t1 - t0) / c->ops;
-		if ((t2 - t1) / c->ops < row->unmap_ns)
-			row->unmap_ns = (t2 - t1) / c->ops;
-	}
-	ops->destroy(&d);
-	pm_destroy(pm);
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -116,19 +51,20 @@ int main(int argc, char **argv)
 		return 2;
 	for (size_t fi = 0; fi < ARRAY_SIZE(fmts); fi++) {
 		for (size_t ci = 0; ci < ARRAY_SIZE(bcases); ci++) {
-			struct bcase c = bcases[ci];
+			struct bench_mu_case c = bcases[ci];
 			struct bench_mu_row *row = &rows[nrows++];
 
 			if (quick)
 				c.ops = c.ops / 64 ? c.ops / 64 : 1;
 			snprintf(row->name, sizeof(row->name), "%s %s",
 				 fmts[fi].ops->name, c.name);
-			if (run_case(fmts[fi].ops, &fmts[fi].cfg, &c, row)) {
+			if (bench_map_unmap(fmts[fi].ops, &fmts[fi].cfg, &c,
+					    row)) {
 				fprintf(stderr, "%s: map/unmap failed\n",
 					row->name);
 				return 1;
 			}
-			row->base_ns = baseline(&c, arr, n);
+			row->base_ns = bench_store_baseline(&c, arr, n);
 		}
 	}
 	bench_mu_print(rows, nrows);

@@ -22,96 +22,12 @@
 #include <string.h>
 #include <time.h>
 
-#include <xxhash.h>
-
 #include "bench_util.h"
 #include "hw/vtd/driver.h"
 #include "hw/vtd/pgtable.h"
 #include "hw/vtd/structs.h"
 #include "hw/vtd/vtd.h"
 #include "model/bits.h"
-
-#define REPS 5
-
-static volatile uint64_t sink;
-
-static double time_translate(struct sim_unit *u, uint32_t pasid,
-			     uint64_t npages, uint64_t iters)
-{
-	double best = 1e30;
-
-	for (int r = 0; r < REPS; r++) {
-		struct dma_result res;
-		uint64_t acc = 0;
-		double t0 = bench_now_ns(), dt;
-
-		for (uint64_t i = 0; i < iters; i++) {
-			struct dma_req req = {
-				.source_id = 0x10,
-				.addr = ((i * 40503) % npages) << 12,
-				.access = DMA_ACC_READ,
-				.has_pasid = pasid != VTD_NO_PASID,
-				.pasid = pasid == VTD_NO_PASID ? 0 : pasid,
-			};
-
-			u->ops->translate(u, &req, &res);
-			acc += res.xlat.out_addr;
-		}
-		sink = acc;
-		dt = (bench_now_ns() - t0) / (double)iters;
-		best = dt < best ? dt : best;
-	}
-	return best;
-}
-
-static double time_hash(uint64_t iters)
-{
-	double best = 1e30;
-
-	for (int r = 0; r < REPS; r++) {
-		uint64_t tag[2] = { 1, 0 }, acc = 0;
-		double t0 = bench_now_ns(), dt;
-
-		for (uint64_t i = 0; i < iters; i++) {
-			tag[1] = i & 255;
-			acc += XXH3_64bits(tag, sizeof(tag));
-		}
-		sink = acc;
-		dt = (bench_now_ns() - t0) / (double)iters;
-		best = dt < best ? dt : best;
-	}
-	return best;
-}
-
-/* The same walk with no checks: four dependent loads from the tables. */
-static double time_loads(struct pm_space *pm, uint64_t root, uint64_t npages,
-			 uint64_t iters)
-{
-	double best = 1e30;
-
-	for (int r = 0; r < REPS; r++) {
-		uint64_t acc = 0;
-		double t0 = bench_now_ns(), dt;
-
-		for (uint64_t i = 0; i < iters; i++) {
-			uint64_t iova = ((i * 40503) % npages) << 12;
-			uint64_t table = root;
-
-			for (int l = 3; l >= 0; l--) {
-				const uint8_t *t = pm_frame_host(pm, table);
-				uint64_t e = ld_le64(
-					t + 8 * ((iova >> (12 + 9 * l)) & 511));
-
-				table = e & VTD_SS_ADDR;
-			}
-			acc += table;
-		}
-		sink = acc;
-		dt = (bench_now_ns() - t0) / (double)iters;
-		best = dt < best ? dt : best;
-	}
-	return best;
-}
 
 struct result {
 	char name[48];
@@ -152,10 +68,15 @@ static int run(const char *name, const char *opts_text,
 		return -1;
 	snprintf(hit->name, sizeof(hit->name), "%s IOTLB hit", name);
 	snprintf(miss->name, sizeof(miss->name), "%s 4-level miss", name);
-	hit->ns = time_translate(u, pasid, 256, iters);
-	miss->ns = time_translate(u, pasid, npages, iters);
-	hit->base = time_hash(iters);
-	miss->base = time_loads(pm, dom->pt.root, npages, iters);
+	hit->ns = bench_translate(u, 0x10, pasid != VTD_NO_PASID,
+				  pasid == VTD_NO_PASID ? 0 : pasid, 256,
+				  iters);
+	miss->ns = bench_translate(u, 0x10, pasid != VTD_NO_PASID,
+				   pasid == VTD_NO_PASID ? 0 : pasid, npages,
+				   iters);
+	hit->base = bench_hash_baseline(iters);
+	miss->base =
+		bench_table_loads(pm, dom->pt.root, VTD_SS_ADDR, npages, iters);
 	vtd_detach(drv, 0x10, pasid);
 	vtd_domain_free(dom);
 	vtd_drv_destroy(drv);

@@ -16,6 +16,11 @@
  *
  * Regions are few (one per pinned client buffer): a sorted array with a
  * binary search, skipped entirely while there are none.
+ *
+ * Table frames come from a pool: single frames from its bottom up, blocks
+ * of 2^n contiguous frames (tables of 16 and 64 KiB granules) from its
+ * top down, each size with its own free list, so the two never fragment
+ * each other and single frames keep their lowest-first order.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -31,11 +36,24 @@
 #define PM_MAP_MIN_CAP 64
 
 /*
- * A slot is 16 bytes: the pfn (at most 40 bits) with the table-frame flag in
- * bit 63 of the same word, and the frame's host memory.
+ * A slot is 16 bytes: the pfn (at most 40 bits) with the table-frame flags
+ * in the top bits of the same word, and the frame's host memory.
+ *
+ * A block of 2^order table frames (pm_frame_alloc_order()) has one host
+ * allocation: its first frame's slot owns it and records the order, every
+ * other frame's slot points into it and is marked TAIL (never freed alone).
  */
-#define PM_SLOT_TABLE BIT_ULL(63) /* handed out by pm_frame_alloc() */
+#define PM_SLOT_TABLE BIT_ULL(63) /* handed out by pm_frame_alloc*() */
+#define PM_SLOT_TAIL BIT_ULL(62) /* later frame of a block: data not owned */
+#define PM_SLOT_ORDER GENMASK_ULL(59, 56) /* first frame of a block: order */
 #define PM_SLOT_PFN GENMASK_ULL(51, 0)
+
+/* Freed table frames (or blocks) of one order, reused last in first out. */
+struct pm_freelist {
+	uint64_t *pfns;
+	uint64_t n;
+	uint64_t cap;
+};
 
 struct pm_slot {
 	uint64_t key; /* pfn | PM_SLOT_TABLE */
@@ -68,31 +86,34 @@ struct pm_space {
 	unsigned int region_cap;
 	unsigned int next_region_id;
 
-	/* table-frame allocator over pfns [pool_base, pool_end) */
+	/*
+	 * table-frame allocator over pfns [pool_base, pool_end): single
+	 * frames from pool_next up, blocks from pool_top down
+	 */
 	uint64_t pool_base;
 	uint64_t pool_end;
 	uint64_t pool_next;
-	uint64_t *free_pfns;
-	uint64_t nfree;
-	uint64_t free_cap;
+	uint64_t pool_top;
+	struct pm_freelist free[PM_FRAME_ORDER_MAX + 1];
 	uint64_t table_frames;
 	uint64_t table_frames_peak;
 };
 
 /* ---- frame contents ---------------------------------------------------- */
 
-static uint8_t *frame_mem_alloc(void)
+/* Zeroed host memory for 2^@order frames, 4 KiB aligned. */
+static uint8_t *frame_mem_alloc(unsigned int order)
 {
+	size_t size = (size_t)PM_FRAME_SIZE << order;
 #ifdef IOMMUSIM_NO_JEMALLOC
 	void *p = NULL;
 
-	if (posix_memalign(&p, PM_FRAME_SIZE, PM_FRAME_SIZE))
+	if (posix_memalign(&p, PM_FRAME_SIZE, size))
 		return NULL;
-	memset(p, 0, PM_FRAME_SIZE);
+	memset(p, 0, size);
 	return p;
 #else
-	return mallocx(PM_FRAME_SIZE,
-		       MALLOCX_ALIGN(PM_FRAME_SIZE) | MALLOCX_ZERO);
+	return mallocx(size, MALLOCX_ALIGN(PM_FRAME_SIZE) | MALLOCX_ZERO);
 #endif
 }
 
@@ -154,19 +175,21 @@ static int map_grow(struct pm_space *pm)
 	return 0;
 }
 
-/* Adds a backed frame for @pfn, which must not be in the map yet. */
-static struct pm_slot *slot_insert(struct pm_space *pm, uint64_t pfn,
-				   uint64_t flags)
+/* Room for @n more slots while keeping the map at most half full. */
+static int map_reserve(struct pm_space *pm, uint64_t n)
 {
-	uint64_t mask, i;
-	uint8_t *data;
+	while ((pm->used + n) * 2 > pm->cap)
+		if (map_grow(pm))
+			return -ENOMEM;
+	return 0;
+}
 
-	if ((pm->used + 1) * 2 > pm->cap && map_grow(pm))
-		return NULL;
-	data = frame_mem_alloc();
-	if (!data)
-		return NULL;
-	mask = pm->cap - 1;
+/* Puts @pfn with host memory @data in the map (room already reserved). */
+static struct pm_slot *slot_put(struct pm_space *pm, uint64_t pfn,
+				uint64_t flags, uint8_t *data)
+{
+	uint64_t mask = pm->cap - 1, i;
+
 	for (i = slot_home(pm, pfn); pm->slots[i].data; i = (i + 1) & mask)
 		;
 	pm->slots[i] = (struct pm_slot){ .key = pfn | flags, .data = data };
@@ -174,7 +197,24 @@ static struct pm_slot *slot_insert(struct pm_space *pm, uint64_t pfn,
 	return &pm->slots[i];
 }
 
-/* Frees @s and closes the gap so later probes still find their keys. */
+/* Adds a backed frame for @pfn, which must not be in the map yet. */
+static struct pm_slot *slot_insert(struct pm_space *pm, uint64_t pfn,
+				   uint64_t flags)
+{
+	uint8_t *data;
+
+	if (map_reserve(pm, 1))
+		return NULL;
+	data = frame_mem_alloc(0);
+	if (!data)
+		return NULL;
+	return slot_put(pm, pfn, flags, data);
+}
+
+/*
+ * Frees @s (its host memory too, unless a block's first frame owns that)
+ * and closes the gap so later probes still find their keys.
+ */
 static void slot_remove(struct pm_space *pm, struct pm_slot *s)
 {
 	uint64_t mask = pm->cap - 1;
@@ -183,7 +223,8 @@ static void slot_remove(struct pm_space *pm, struct pm_slot *s)
 
 	if (pm->last_data == s->data)
 		pm->last_data = NULL;
-	frame_mem_free(s->data);
+	if (!(s->key & PM_SLOT_TAIL))
+		frame_mem_free(s->data);
 	pm->slots[hole].data = NULL;
 	pm->used--;
 	for (;;) {
@@ -522,6 +563,7 @@ int pm_create(unsigned int ram_bits, struct pm_space **out)
 		pm->pool_base = (pm->ram_size / 2) >> PM_FRAME_SHIFT;
 	pm->pool_end = pm->ram_size >> PM_FRAME_SHIFT;
 	pm->pool_next = pm->pool_base;
+	pm->pool_top = pm->pool_end;
 	*out = pm;
 	return 0;
 }
@@ -538,10 +580,12 @@ void pm_destroy(struct pm_space *pm)
 		if (pm->regions[i].ops && pm->regions[i].ops->release)
 			pm->regions[i].ops->release(pm->regions[i].ctx);
 	for (uint64_t i = 0; i < pm->cap; i++)
-		frame_mem_free(pm->slots[i].data);
+		if (!(pm->slots[i].key & PM_SLOT_TAIL))
+			frame_mem_free(pm->slots[i].data);
 	free(pm->slots);
 	free(pm->regions);
-	free(pm->free_pfns);
+	for (unsigned int o = 0; o <= PM_FRAME_ORDER_MAX; o++)
+		free(pm->free[o].pfns);
 	free(pm);
 }
 
@@ -717,7 +761,9 @@ int pm_frame_pool_set(struct pm_space *pm, uint64_t base, uint64_t end)
 	pm->pool_base = base >> PM_FRAME_SHIFT;
 	pm->pool_end = end >> PM_FRAME_SHIFT;
 	pm->pool_next = pm->pool_base;
-	pm->nfree = 0;
+	pm->pool_top = pm->pool_end;
+	for (unsigned int o = 0; o <= PM_FRAME_ORDER_MAX; o++)
+		pm->free[o].n = 0;
 	return 0;
 }
 
@@ -729,20 +775,96 @@ static bool pool_frame_usable(struct pm_space *pm, uint64_t pfn)
 	return !pm->nregions || !region_find(pm, pfn << PM_FRAME_SHIFT);
 }
 
+static int freelist_push(struct pm_space *pm, unsigned int order, uint64_t pfn)
+{
+	struct pm_freelist *fl = &pm->free[order];
+
+	if (fl->n == fl->cap) {
+		uint64_t cap = fl->cap ? fl->cap * 2 : 64;
+		uint64_t *f = realloc(fl->pfns, cap * sizeof(*f));
+
+		if (!f)
+			return -ENOMEM;
+		fl->pfns = f;
+		fl->cap = cap;
+	}
+	fl->pfns[fl->n++] = pfn;
+	return 0;
+}
+
 static int pool_take(struct pm_space *pm, uint64_t *pfn)
 {
-	while (pm->nfree) {
-		*pfn = pm->free_pfns[--pm->nfree];
+	struct pm_freelist *fl = &pm->free[0];
+
+	while (fl->n) {
+		*pfn = fl->pfns[--fl->n];
 		if (pool_frame_usable(pm, *pfn))
 			return 0;
 	}
-	for (; pm->pool_next < pm->pool_end; pm->pool_next++) {
+	for (; pm->pool_next < pm->pool_top; pm->pool_next++) {
 		if (pool_frame_usable(pm, pm->pool_next)) {
 			*pfn = pm->pool_next++;
 			return 0;
 		}
 	}
 	return -ENOMEM;
+}
+
+/* The highest unusable frame of [pfn, pfn + n), or UINT64_MAX if none. */
+static uint64_t block_unusable(struct pm_space *pm, uint64_t pfn, uint64_t n)
+{
+	for (uint64_t p = pfn + n; p-- > pfn;)
+		if (!pool_frame_usable(pm, p))
+			return p;
+	return UINT64_MAX;
+}
+
+/*
+ * Cut a naturally aligned block of 2^@order frames from the top of the
+ * pool, below every block cut before and above every single frame handed
+ * out, so single frames keep coming lowest first as they always have.
+ * Frames the alignment skips are offered to single-frame allocations.
+ */
+static int block_carve(struct pm_space *pm, unsigned int order, uint64_t *pfn)
+{
+	uint64_t n = 1ULL << order, top = pm->pool_top, start, bad;
+
+	for (;;) {
+		if (top < n)
+			return -ENOMEM;
+		start = (top - n) & ~(n - 1);
+		if (start < pm->pool_next)
+			return -ENOMEM;
+		bad = block_unusable(pm, start, n);
+		if (bad == UINT64_MAX)
+			break;
+		top = bad;
+	}
+	for (uint64_t p = start + n; p < pm->pool_top; p++)
+		if (freelist_push(pm, 0, p))
+			break; /* the rest stays unused: harmless */
+	pm->pool_top = start;
+	*pfn = start;
+	return 0;
+}
+
+static int block_take(struct pm_space *pm, unsigned int order, uint64_t *pfn)
+{
+	struct pm_freelist *fl = &pm->free[order];
+
+	while (fl->n) {
+		*pfn = fl->pfns[--fl->n];
+		if (block_unusable(pm, *pfn, 1ULL << order) == UINT64_MAX)
+			return 0;
+	}
+	return block_carve(pm, order, pfn);
+}
+
+static void table_frames_add(struct pm_space *pm, uint64_t n)
+{
+	pm->table_frames += n;
+	if (pm->table_frames > pm->table_frames_peak)
+		pm->table_frames_peak = pm->table_frames;
 }
 
 /**
@@ -765,16 +887,94 @@ int pm_frame_alloc(struct pm_space *pm, uint64_t *pa)
 		return -ENOMEM;
 	if (!slot_insert(pm, pfn, PM_SLOT_TABLE)) {
 		/* Put the frame back where pool_take() will find it again. */
-		if (pm->nfree < pm->free_cap)
-			pm->free_pfns[pm->nfree++] = pfn;
+		if (pm->free[0].n < pm->free[0].cap)
+			pm->free[0].pfns[pm->free[0].n++] = pfn;
 		else
 			pm->pool_next = pfn;
 		return -ENOMEM;
 	}
-	pm->table_frames++;
-	if (pm->table_frames > pm->table_frames_peak)
-		pm->table_frames_peak = pm->table_frames;
+	table_frames_add(pm, 1);
 	*pa = pfn << PM_FRAME_SHIFT;
+	return 0;
+}
+
+/**
+ * pm_frame_alloc_order() - hand out 2^@order physically contiguous, zeroed
+ * table frames, naturally aligned (the block's address is a multiple of its
+ * size), as tables larger than 4 KiB need (16 and 64 KiB granules,
+ * concatenated stage 2 tables).
+ * @pm: the space.
+ * @order: 0 to PM_FRAME_ORDER_MAX; 0 is pm_frame_alloc().
+ * @pa: the block's physical address.
+ *
+ * Blocks come from the top of the pool downwards (single frames from the
+ * bottom up), reusing freed blocks of the same order first; like single
+ * frames they skip any frame already written or covered by a region. The
+ * block's host memory is one contiguous allocation: pm_frame_host() of @pa
+ * gives all of it. Each frame counts as a table frame in the statistics.
+ *
+ * Return: 0, -EINVAL for a bad @order, -ENOMEM.
+ */
+int pm_frame_alloc_order(struct pm_space *pm, unsigned int order, uint64_t *pa)
+{
+	uint64_t pfn, n = 1ULL << order;
+	uint8_t *data;
+
+	*pa = 0;
+	if (order > PM_FRAME_ORDER_MAX)
+		return -EINVAL;
+	if (!order)
+		return pm_frame_alloc(pm, pa);
+	if (map_reserve(pm, n) || block_take(pm, order, &pfn))
+		return -ENOMEM;
+	data = frame_mem_alloc(order);
+	if (!data) {
+		freelist_push(pm, order, pfn); /* or lose it: out of memory */
+		return -ENOMEM;
+	}
+	slot_put(pm, pfn, PM_SLOT_TABLE | FIELD_PREP(PM_SLOT_ORDER, order),
+		 data);
+	for (uint64_t i = 1; i < n; i++)
+		slot_put(pm, pfn + i, PM_SLOT_TABLE | PM_SLOT_TAIL,
+			 data + i * PM_FRAME_SIZE);
+	table_frames_add(pm, n);
+	*pa = pfn << PM_FRAME_SHIFT;
+	return 0;
+}
+
+/**
+ * pm_frame_free_order() - return a block from pm_frame_alloc_order(); it
+ * reads as zero afterwards.
+ * @pm: the space.
+ * @pa: the block's address, as pm_frame_alloc_order() returned it.
+ * @order: the order it was allocated with.
+ *
+ * Return: 0; -EINVAL for any other address or order (double free, a frame
+ * inside a block, a single frame freed as a block and the reverse);
+ * -ENOMEM when the free list cannot grow (nothing is freed then).
+ */
+int pm_frame_free_order(struct pm_space *pm, uint64_t pa, unsigned int order)
+{
+	uint64_t pfn = pa >> PM_FRAME_SHIFT, n = 1ULL << order;
+	struct pm_slot *s;
+
+	if (order > PM_FRAME_ORDER_MAX || (pa & ((PM_FRAME_SIZE << order) - 1)))
+		return -EINVAL;
+	s = slot_find(pm, pfn);
+	if (!s || (s->key & (PM_SLOT_TABLE | PM_SLOT_TAIL | PM_SLOT_ORDER)) !=
+			  (PM_SLOT_TABLE | FIELD_PREP(PM_SLOT_ORDER, order)))
+		return -EINVAL;
+	if (freelist_push(pm, order, pfn))
+		return -ENOMEM;
+	if (order) {
+		/* Tails first: the first frame's slot owns the host memory,
+		 * and removals move slots, so look each one up afresh. */
+		for (uint64_t i = n; i-- > 1;)
+			slot_remove(pm, slot_find(pm, pfn + i));
+		s = slot_find(pm, pfn);
+	}
+	slot_remove(pm, s);
+	pm->table_frames -= n;
 	return 0;
 }
 
@@ -787,26 +987,7 @@ int pm_frame_alloc(struct pm_space *pm, uint64_t *pa)
  */
 int pm_frame_free(struct pm_space *pm, uint64_t pa)
 {
-	struct pm_slot *s;
-
-	if (pa & PM_FRAME_MASK)
-		return -EINVAL;
-	s = slot_find(pm, pa >> PM_FRAME_SHIFT);
-	if (!s || !(s->key & PM_SLOT_TABLE))
-		return -EINVAL;
-	if (pm->nfree == pm->free_cap) {
-		uint64_t cap = pm->free_cap ? pm->free_cap * 2 : 64;
-		uint64_t *f = realloc(pm->free_pfns, cap * sizeof(*f));
-
-		if (!f)
-			return -ENOMEM;
-		pm->free_pfns = f;
-		pm->free_cap = cap;
-	}
-	pm->free_pfns[pm->nfree++] = pa >> PM_FRAME_SHIFT;
-	slot_remove(pm, s);
-	pm->table_frames--;
-	return 0;
+	return pm_frame_free_order(pm, pa, 0);
 }
 
 /**
@@ -815,9 +996,11 @@ int pm_frame_free(struct pm_space *pm, uint64_t pa)
  * kernel virtual address). Hardware models never use this: they read
  * through pm_load()/pm_read() and see bus errors like hardware does.
  * @pm: the space.
- * @pa: an address pm_frame_alloc() returned and not yet freed.
+ * @pa: an address pm_frame_alloc() or pm_frame_alloc_order() returned and
+ *      not yet freed (or any frame inside such a block).
  *
- * Return: 4 KiB of host memory, or NULL for any other address.
+ * Return: the frame's host memory (4 KiB; from the first frame of a block,
+ * the whole block, contiguous), or NULL for any other address.
  */
 uint8_t *pm_frame_host(struct pm_space *pm, uint64_t pa)
 {
@@ -827,6 +1010,15 @@ uint8_t *pm_frame_host(struct pm_space *pm, uint64_t pa)
 		return NULL;
 	s = slot_find(pm, pa >> PM_FRAME_SHIFT);
 	return s && (s->key & PM_SLOT_TABLE) ? s->data : NULL;
+}
+
+static uint64_t freelist_bytes(const struct pm_space *pm)
+{
+	uint64_t n = 0;
+
+	for (unsigned int o = 0; o <= PM_FRAME_ORDER_MAX; o++)
+		n += pm->free[o].cap * sizeof(uint64_t);
+	return n;
 }
 
 /**
@@ -841,7 +1033,7 @@ void pm_get_stats(const struct pm_space *pm, struct pm_stats *st)
 	st->table_frames_peak = pm->table_frames_peak;
 	st->data_bytes = pm->used * PM_FRAME_SIZE;
 	st->overhead_bytes = sizeof(*pm) + pm->cap * sizeof(struct pm_slot) +
-			     pm->free_cap * sizeof(uint64_t) +
+			     freelist_bytes(pm) +
 			     pm->region_cap * sizeof(struct pm_region);
 	st->regions = pm->nregions;
 }

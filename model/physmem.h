@@ -13,7 +13,9 @@
  *    an ops table). A region shadows RAM where the two overlap.
  *  - table frame: a frame handed out by the frame allocator for page tables
  *    and other in-memory structures a driver builds. The allocator keeps
- *    the accounting the benchmarks and leak checks read.
+ *    the accounting the benchmarks and leak checks read. A block of order
+ *    n is 2^n physically contiguous table frames, naturally aligned, with
+ *    one contiguous host mapping (tables of 16 and 64 KiB granules).
  *  - bus error: an access to a pa that is neither RAM nor a live region, or
  *    to a region whose owner has gone. It is returned as -EFAULT, never a
  *    crash; the hardware units turn it into their architecture's walk or
@@ -37,6 +39,9 @@
 #define PM_RAM_BITS_MIN 16
 #define PM_RAM_BITS_DEFAULT 40
 #define PM_RAM_BITS_MAX 52
+
+/* Largest block pm_frame_alloc_order() hands out: 2^10 frames (4 MiB). */
+#define PM_FRAME_ORDER_MAX 10
 
 /* Largest physical address width the model represents at all. */
 #define PM_ADDR_BITS 52
@@ -124,6 +129,8 @@ int pm_region_remove(struct pm_space *pm, unsigned int id);
 int pm_frame_pool_set(struct pm_space *pm, uint64_t base, uint64_t end);
 int pm_frame_alloc(struct pm_space *pm, uint64_t *pa);
 int pm_frame_free(struct pm_space *pm, uint64_t pa);
+int pm_frame_alloc_order(struct pm_space *pm, unsigned int order, uint64_t *pa);
+int pm_frame_free_order(struct pm_space *pm, uint64_t pa, unsigned int order);
 uint8_t *pm_frame_host(struct pm_space *pm, uint64_t pa);
 
 void pm_get_stats(const struct pm_space *pm, struct pm_stats *st);

@@ -4,17 +4,27 @@
  * shares (a domain's configuration and the ops a driver calls).
  *
  * Vocabulary (as Linux's generic_pt uses it):
- *  - level 0 is the leaf-only table (4 KiB pages); level L entries each span
- *    2^(12 + 9L) bytes; the top table is level levels-1.
+ *  - granule: the smallest page and the size of a table, 2^g bytes with g
+ *    = 12, 14 or 16, fixed per format at compile time (PT_FMT_GRANULE_LG2,
+ *    default 12). A table holds 2^(g-3) eight-byte entries.
+ *  - level 0 is the leaf-only table (granule-sized pages); level L entries
+ *    each span 2^(g + (g-3)L) bytes (4 KiB granule: 2^(12 + 9L)); the top
+ *    table is level levels-1. Architectures that number the other way
+ *    (VMSAv8: level 3 holds pages) translate in their format header.
+ *  - the top table may be up to 16 granule-sized tables concatenated into
+ *    one naturally aligned array (Arm stage 2) when the format allows it:
+ *    va_bits then exceeds what @levels full tables resolve.
  *  - iova ranges are [iova, iova + len): @len in bytes, @last = iova+len-1
  *    inclusive where it is clearer.
  *  - prot: DMA_ACC_READ / DMA_ACC_WRITE / DMA_ACC_EXEC from model/dma.h.
  *
  * The tables live in simulated physical memory (struct pm_space), in
- * frames from pm_frame_alloc(), holding the real architectural entries:
- * what the engine writes is exactly what the hardware walkers read. The
- * engine writes entries through the frame's host mapping, as a kernel
- * driver writes through its kernel virtual address.
+ * frames from pm_frame_alloc() (contiguous blocks from
+ * pm_frame_alloc_order() for larger granules and concatenated roots),
+ * holding the real architectural entries: what the engine writes is
+ * exactly what the hardware walkers read. The engine writes entries
+ * through the frame's host mapping, as a kernel driver writes through its
+ * kernel virtual address.
  *
  * The engine is written once (model/pt_engine.h) and specialised per
  * format by a small header (hw/<unit>/pt_fmt_*.h) and a short .c file that
@@ -29,7 +39,7 @@
 #include "physmem.h"
 
 #define PT_LEVELS_MAX 6
-#define PT_ITEMS_LG2 9 /* 512 eight-byte entries per 4 KiB table */
+#define PT_CONCAT_MAX_LG2 4 /* at most 16 concatenated top tables */
 
 /**
  * struct pt_cfg - one domain's geometry and format options.
@@ -52,12 +62,16 @@ struct pt_cfg {
  * @pm: the memory the tables live in.
  * @cfg: its geometry.
  * @root: physical address of the top table.
- * @tables: table frames the domain owns, the root included.
+ * @root_lg2: log2 of the top table's entries (more than a granule's when
+ *            tables are concatenated).
+ * @tables: tables the domain owns, the root included (once, concatenated
+ *          or not).
  */
 struct pt_domain {
 	struct pm_space *pm;
 	struct pt_cfg cfg;
 	uint64_t root;
+	unsigned int root_lg2;
 	uint64_t tables;
 };
 
@@ -67,7 +81,7 @@ struct pt_domain {
  *        cannot have, -ENOMEM.
  * @destroy: free every table.
  * @map: map [@iova, @iova + @len) to [@pa, ...) with @prot, using the largest
- *       page that fits at each step. All three 4 KiB aligned, @len > 0.
+ *       page that fits at each step. All three granule aligned, @len > 0.
  *       -EADDRINUSE when any part is already mapped (nothing is then left
  *       mapped by this call), -ERANGE beyond va_bits/oa_bits, -EINVAL for
  *       alignment or a @prot without read or write, -ENOMEM.
@@ -106,12 +120,20 @@ struct pt_ops {
 					pt_dirty_fn fn, void *ctx);
 };
 
-static inline unsigned int pt_level_shift(unsigned int level)
+/* log2 of the bytes one entry at @level spans, for a 2^@granule_lg2 granule. */
+static inline unsigned int pt_gran_shift(unsigned int granule_lg2,
+					 unsigned int level)
 {
-	return 12 + PT_ITEMS_LG2 * level;
+	return granule_lg2 + (granule_lg2 - 3) * level;
 }
 
-/* Bytes one entry at @level spans. */
+/* The same for the 4 KiB granule (VT-d, and every format by default). */
+static inline unsigned int pt_level_shift(unsigned int level)
+{
+	return pt_gran_shift(12, level);
+}
+
+/* Bytes one entry at @level spans (4 KiB granule). */
 static inline uint64_t pt_span_bytes(unsigned int level)
 {
 	return 1ULL << pt_level_shift(level);

@@ -9,6 +9,15 @@
  * static, so each format gets its own fully inlined copy.
  *
  * What a format header provides:
+ *   PT_FMT_GRANULE_LG2                (optional #define) log2 of the granule:
+ *                                     12 (default), 14 or 16. Tables are one
+ *                                     granule, 2^(g-3) entries; pages at
+ *                                     level 0 are one granule
+ *   PT_FMT_CONCAT_MAX_LG2             (optional #define, default 0) up to
+ *                                     2^n granule-sized top tables may be
+ *                                     concatenated into one (Arm stage 2):
+ *                                     allowed when va_bits exceeds what
+ *                                     @levels tables resolve by at most n
  *   pt_fmt_check_cfg(cfg)             0 or -EINVAL for an impossible geometry
  *   pt_fmt_load(table, idx)           entry idx of a table (explicit endian)
  *   pt_fmt_store(table, idx, e)
@@ -23,6 +32,14 @@
  *   pt_fmt_dirty_bit                  (optional #define) the leaf's
  *                                     hardware dirty bit; enables
  *                                     read_and_clear_dirty
+ *   PT_FMT_DIRTY_HOOKS                (optional #define) instead of
+ *                                     pt_fmt_dirty_bit, for formats whose
+ *                                     dirty state is not one bit (Arm's
+ *                                     DBM with AP[2] / S2AP[1]): the
+ *                                     format then supplies
+ *     pt_fmt_leaf_dirty(e)              whether the leaf was written
+ *     pt_fmt_leaf_clean(e)              the leaf made clean (still mapped,
+ *                                       with the same rights)
  *
  * Each operation visits every table in its range once: the walk descends
  * only where the range continues, and each table's slice of the range is
@@ -39,15 +56,61 @@
 #include "dma.h"
 #include "pt.h"
 
-static inline uint64_t pt_span(unsigned int level)
+#ifndef PT_FMT_GRANULE_LG2
+#define PT_FMT_GRANULE_LG2 12
+#endif
+#ifndef PT_FMT_CONCAT_MAX_LG2
+#define PT_FMT_CONCAT_MAX_LG2 0
+#endif
+_Static_assert(PT_FMT_GRANULE_LG2 >= PM_FRAME_SHIFT && PT_FMT_GRANULE_LG2 <= 16,
+	       "a granule of 4 KiB to 64 KiB");
+_Static_assert(PT_FMT_CONCAT_MAX_LG2 <= PT_CONCAT_MAX_LG2,
+	       "at most 16 concatenated tables");
+
+/* Everything below is a compile-time constant for a given format. */
+#define PT_GRANULE (1ULL << PT_FMT_GRANULE_LG2)
+#define PT_ITEMS_LG2 (PT_FMT_GRANULE_LG2 - 3)
+#define PT_ITEMS (1u << PT_ITEMS_LG2)
+#define PT_TABLE_ORDER (PT_FMT_GRANULE_LG2 - PM_FRAME_SHIFT)
+
+static inline unsigned int pt_shift(unsigned int level)
 {
-	return pt_span_bytes(level);
+	return pt_gran_shift(PT_FMT_GRANULE_LG2, level);
 }
 
-static inline unsigned int pt_index(uint64_t iova, unsigned int level)
+/*
+ * The two recursive walks hold the hot loops of map and unmap (a run of
+ * entries per table). Starting them on a cache line makes their speed a
+ * property of their own code, not of how much code the linker happened
+ * to place before them: on the bench's 256-page case a shift of a few
+ * dozen bytes elsewhere in the binary moved map time by a third.
+ */
+#define PT_HOT __attribute__((aligned(64)))
+
+static inline uint64_t pt_span(unsigned int level)
 {
-	return (unsigned int)(iova >> pt_level_shift(level)) &
-	       ((1u << PT_ITEMS_LG2) - 1);
+	return 1ULL << pt_shift(level);
+}
+
+/* log2 of the entries of a table at @level: only the top may be larger. */
+static inline unsigned int pt_items_lg2(const struct pt_domain *d,
+					unsigned int level)
+{
+#if PT_FMT_CONCAT_MAX_LG2
+	if (level == d->cfg.levels - 1)
+		return d->root_lg2;
+#else
+	(void)d;
+	(void)level;
+#endif
+	return PT_ITEMS_LG2;
+}
+
+static inline unsigned int pt_index(const struct pt_domain *d, uint64_t iova,
+				    unsigned int level)
+{
+	return (unsigned int)(iova >> pt_shift(level)) &
+	       ((1u << pt_items_lg2(d, level)) - 1);
 }
 
 static inline bool pt_leaf_ok(const struct pt_domain *d, unsigned int level)
@@ -60,19 +123,30 @@ static uint8_t *pt_table(struct pt_domain *d, uint64_t pa)
 	return pm_frame_host(d->pm, pa);
 }
 
-static int pt_alloc_table(struct pt_domain *d, uint64_t *pa, uint8_t **host)
+/* A zeroed table of 2^@order frames (PT_TABLE_ORDER but for the root). */
+static int pt_alloc_table(struct pt_domain *d, unsigned int order, uint64_t *pa,
+			  uint8_t **host)
 {
-	if (pm_frame_alloc(d->pm, pa))
+	if (order ? pm_frame_alloc_order(d->pm, order, pa) :
+		    pm_frame_alloc(d->pm, pa))
 		return -ENOMEM;
 	*host = pt_table(d, *pa);
 	d->tables++;
 	return 0;
 }
 
-static void pt_free_table(struct pt_domain *d, uint64_t pa)
+static void pt_free_table(struct pt_domain *d, uint64_t pa, unsigned int order)
 {
-	pm_frame_free(d->pm, pa);
+	if (order)
+		pm_frame_free_order(d->pm, pa, order);
+	else
+		pm_frame_free(d->pm, pa);
 	d->tables--;
+}
+
+static unsigned int pt_root_order(const struct pt_domain *d)
+{
+	return PT_TABLE_ORDER + d->root_lg2 - PT_ITEMS_LG2;
 }
 
 /* ---- map ---------------------------------------------------------------- */
@@ -84,14 +158,14 @@ static void pt_free_table(struct pt_domain *d, uint64_t pa)
  * This is the hot loop of a large map: one load and one store an entry.
  */
 static unsigned int pt_map_run(uint8_t *table, unsigned int level,
-			       unsigned int idx, uint64_t iova, uint64_t last,
-			       uint64_t *pa, uint64_t attrs)
+			       unsigned int items, unsigned int idx,
+			       uint64_t iova, uint64_t last, uint64_t *pa,
+			       uint64_t attrs)
 {
 	uint64_t size = pt_span(level), oa = *pa;
-	uint64_t whole = (last - iova + 1) >> pt_level_shift(level);
-	unsigned int end = (1u << PT_ITEMS_LG2) - idx < whole ?
-				   (1u << PT_ITEMS_LG2) :
-				   idx + (unsigned int)whole;
+	uint64_t whole = (last - iova + 1) >> pt_shift(level);
+	unsigned int end = items - idx < whole ? items :
+						 idx + (unsigned int)whole;
 	unsigned int i;
 
 	for (i = idx; i < end; i++, oa += size) {
@@ -107,14 +181,15 @@ static unsigned int pt_map_run(uint8_t *table, unsigned int level,
  * Map [iova, last] inside one table at @level. *pa advances with every
  * byte mapped, so on failure the caller knows how far it got.
  */
-static int pt_map_table(struct pt_domain *d, uint8_t *table, unsigned int level,
-			uint64_t iova, uint64_t last, uint64_t *pa,
-			uint64_t attrs)
+PT_HOT static int pt_map_table(struct pt_domain *d, uint8_t *table,
+			       unsigned int level, uint64_t iova, uint64_t last,
+			       uint64_t *pa, uint64_t attrs)
 {
 	uint64_t size = pt_span(level);
+	unsigned int items = 1u << pt_items_lg2(d, level);
 
 	for (;;) {
-		unsigned int idx = pt_index(iova, level);
+		unsigned int idx = pt_index(d, iova, level);
 		uint64_t entry_last =
 			(iova | (size - 1)) < last ? (iova | (size - 1)) : last;
 		uint64_t e;
@@ -124,8 +199,8 @@ static int pt_map_table(struct pt_domain *d, uint8_t *table, unsigned int level,
 
 		if (pt_leaf_ok(d, level) && !(iova & (size - 1)) &&
 		    !(*pa & (size - 1)) && entry_last - iova == size - 1) {
-			unsigned int n = pt_map_run(table, level, idx, iova,
-						    last, pa, attrs);
+			unsigned int n = pt_map_run(table, level, items, idx,
+						    iova, last, pa, attrs);
 
 			if (n) {
 				entry_last = iova + n * size - 1;
@@ -141,7 +216,8 @@ static int pt_map_table(struct pt_domain *d, uint8_t *table, unsigned int level,
 			if (!child)
 				return -EFAULT; /* not our table */
 		} else {
-			if (pt_alloc_table(d, &child_pa, &child))
+			if (pt_alloc_table(d, PT_TABLE_ORDER, &child_pa,
+					   &child))
 				return -ENOMEM;
 			pt_fmt_store(table, idx,
 				     pt_fmt_mk_table(&d->cfg, child_pa));
@@ -171,9 +247,9 @@ static int pt_split_leaf(struct pt_domain *d, uint8_t *table,
 	uint64_t child_pa, step = pt_span(level - 1);
 	uint8_t *child;
 
-	if (pt_alloc_table(d, &child_pa, &child))
+	if (pt_alloc_table(d, PT_TABLE_ORDER, &child_pa, &child))
 		return -ENOMEM;
-	for (unsigned int i = 0; i < (1u << PT_ITEMS_LG2); i++)
+	for (unsigned int i = 0; i < PT_ITEMS; i++)
 		pt_fmt_store(child, i,
 			     pt_fmt_mk_leaf(attrs, oa + i * step, level - 1));
 	pt_fmt_store(table, idx, pt_fmt_mk_table(&d->cfg, child_pa));
@@ -186,13 +262,12 @@ static int pt_split_leaf(struct pt_domain *d, uint8_t *table,
  * (the caller descends). *n is set to the entries passed over.
  */
 static uint64_t pt_unmap_run(uint8_t *table, unsigned int level,
-			     unsigned int idx, uint64_t iova, uint64_t last,
-			     unsigned int *n)
+			     unsigned int items, unsigned int idx,
+			     uint64_t iova, uint64_t last, unsigned int *n)
 {
-	uint64_t whole = (last - iova + 1) >> pt_level_shift(level);
-	unsigned int end = (1u << PT_ITEMS_LG2) - idx < whole ?
-				   (1u << PT_ITEMS_LG2) :
-				   idx + (unsigned int)whole;
+	uint64_t whole = (last - iova + 1) >> pt_shift(level);
+	unsigned int end = items - idx < whole ? items :
+						 idx + (unsigned int)whole;
 	uint64_t cleared = 0;
 	unsigned int i;
 
@@ -207,16 +282,18 @@ static uint64_t pt_unmap_run(uint8_t *table, unsigned int level,
 		cleared++;
 	}
 	*n = i - idx;
-	return cleared << pt_level_shift(level);
+	return cleared << pt_shift(level);
 }
 
-static uint64_t pt_unmap_table(struct pt_domain *d, uint8_t *table,
-			       unsigned int level, uint64_t iova, uint64_t last)
+PT_HOT static uint64_t pt_unmap_table(struct pt_domain *d, uint8_t *table,
+				      unsigned int level, uint64_t iova,
+				      uint64_t last)
 {
 	uint64_t size = pt_span(level), unmapped = 0;
+	unsigned int items = 1u << pt_items_lg2(d, level);
 
 	for (;;) {
-		unsigned int idx = pt_index(iova, level);
+		unsigned int idx = pt_index(d, iova, level);
 		uint64_t span_last = iova | (size - 1);
 		uint64_t entry_last = span_last < last ? span_last : last;
 		bool whole = !(iova & (size - 1)) && entry_last == span_last;
@@ -225,8 +302,8 @@ static uint64_t pt_unmap_table(struct pt_domain *d, uint8_t *table,
 		if (whole) {
 			unsigned int n;
 
-			unmapped +=
-				pt_unmap_run(table, level, idx, iova, last, &n);
+			unmapped += pt_unmap_run(table, level, items, idx, iova,
+						 last, &n);
 			if (n) {
 				entry_last = iova + n * size - 1;
 				goto next;
@@ -253,7 +330,7 @@ static uint64_t pt_unmap_table(struct pt_domain *d, uint8_t *table,
 			if (whole) {
 				/* everything below was unmapped and freed */
 				pt_fmt_store(table, idx, 0);
-				pt_free_table(d, child_pa);
+				pt_free_table(d, child_pa, PT_TABLE_ORDER);
 			}
 		}
 next:
@@ -268,34 +345,50 @@ next:
 static void pt_free_tree(struct pt_domain *d, uint64_t pa, unsigned int level)
 {
 	uint8_t *table = pt_table(d, pa);
+	unsigned int items = 1u << pt_items_lg2(d, level);
 
 	if (!table)
 		return;
-	for (unsigned int i = 0; level && i < (1u << PT_ITEMS_LG2); i++) {
+	for (unsigned int i = 0; level && i < items; i++) {
 		uint64_t e = pt_fmt_load(table, i);
 
 		if (pt_fmt_present(e, level) && !pt_fmt_is_leaf(e, level))
 			pt_free_tree(d, pt_fmt_table_pa(e), level - 1);
 	}
-	pt_free_table(d, pa);
+	pt_free_table(d, pa,
+		      level == d->cfg.levels - 1 ? pt_root_order(d) :
+						   PT_TABLE_ORDER);
 }
 
 /* ---- ops ---------------------------------------------------------------- */
 
+/*
+ * The top table resolves what is left of va_bits above the levels below
+ * it: a granule's worth, or (concatenation) up to 2^PT_FMT_CONCAT_MAX_LG2
+ * times that.
+ */
 static int pt_eng_init(struct pt_domain *d, struct pm_space *pm,
 		       const struct pt_cfg *cfg)
 {
+	unsigned int concat = 0;
 	uint8_t *host;
 
 	memset(d, 0, sizeof(*d));
 	if (!cfg->levels || cfg->levels > PT_LEVELS_MAX ||
-	    !(cfg->leaf_levels & 1) || cfg->leaf_levels >> cfg->levels ||
-	    cfg->va_bits < 12 || cfg->va_bits > pt_level_shift(cfg->levels) ||
-	    cfg->oa_bits < 12 || cfg->oa_bits > 64 || pt_fmt_check_cfg(cfg))
+	    pt_shift(cfg->levels - 1) >= 64 || !(cfg->leaf_levels & 1) ||
+	    cfg->leaf_levels >> cfg->levels ||
+	    cfg->va_bits < PT_FMT_GRANULE_LG2 || cfg->va_bits > 64 ||
+	    cfg->oa_bits < PT_FMT_GRANULE_LG2 || cfg->oa_bits > 64 ||
+	    pt_fmt_check_cfg(cfg))
+		return -EINVAL;
+	if (cfg->va_bits > pt_shift(cfg->levels))
+		concat = cfg->va_bits - pt_shift(cfg->levels);
+	if (concat > PT_FMT_CONCAT_MAX_LG2)
 		return -EINVAL;
 	d->pm = pm;
 	d->cfg = *cfg;
-	return pt_alloc_table(d, &d->root, &host);
+	d->root_lg2 = PT_ITEMS_LG2 + concat;
+	return pt_alloc_table(d, pt_root_order(d), &d->root, &host);
 }
 
 static void pt_eng_destroy(struct pt_domain *d)
@@ -308,7 +401,7 @@ static void pt_eng_destroy(struct pt_domain *d)
 static int pt_check_range(const struct pt_domain *d, uint64_t iova,
 			  uint64_t len, uint64_t *last)
 {
-	if (!len || ((iova | len) & PM_FRAME_MASK))
+	if (!len || ((iova | len) & (PT_GRANULE - 1)))
 		return -EINVAL;
 	if (add_overflows_u64(iova, len - 1, last) ||
 	    (d->cfg.va_bits < 64 && *last >> d->cfg.va_bits))
@@ -336,7 +429,7 @@ static int pt_eng_map(struct pt_domain *d, uint64_t iova, uint64_t pa,
 	ret = pt_check_range(d, iova, len, &last);
 	if (ret)
 		return ret;
-	if (pa & PM_FRAME_MASK)
+	if (pa & (PT_GRANULE - 1))
 		return -EINVAL;
 	if (add_overflows_u64(pa, len - 1, &pa_last) ||
 	    (d->cfg.oa_bits < 64 && pa_last >> d->cfg.oa_bits))
@@ -368,7 +461,7 @@ static int pt_eng_iova_to_phys(struct pt_domain *d, uint64_t iova, uint64_t *pa,
 
 		if (!table)
 			return -ENOENT;
-		e = pt_fmt_load(table, pt_index(iova, level));
+		e = pt_fmt_load(table, pt_index(d, iova, level));
 		if (!pt_fmt_present(e, level))
 			return -ENOENT;
 		if (pt_fmt_is_leaf(e, level)) {
@@ -382,7 +475,21 @@ static int pt_eng_iova_to_phys(struct pt_domain *d, uint64_t iova, uint64_t *pa,
 	return -ENOENT;
 }
 
-#ifdef pt_fmt_dirty_bit
+#if defined(pt_fmt_dirty_bit) && !defined(PT_FMT_DIRTY_HOOKS)
+/* The common case: one bit the hardware sets and software clears. */
+static inline bool pt_fmt_leaf_dirty(uint64_t e)
+{
+	return e & pt_fmt_dirty_bit;
+}
+
+static inline uint64_t pt_fmt_leaf_clean(uint64_t e)
+{
+	return e & ~(uint64_t)pt_fmt_dirty_bit;
+}
+#define PT_FMT_DIRTY_HOOKS
+#endif
+
+#ifdef PT_FMT_DIRTY_HOOKS
 /* Report (and clear) dirty leaves of [iova, last] in one table. */
 static int64_t pt_dirty_table(struct pt_domain *d, uint8_t *table,
 			      unsigned int level, uint64_t iova, uint64_t last,
@@ -392,7 +499,7 @@ static int64_t pt_dirty_table(struct pt_domain *d, uint8_t *table,
 	int64_t n = 0;
 
 	for (;;) {
-		unsigned int idx = pt_index(iova, level);
+		unsigned int idx = pt_index(d, iova, level);
 		uint64_t entry_last =
 			(iova | (size - 1)) < last ? (iova | (size - 1)) : last;
 		uint64_t e = pt_fmt_load(table, idx);
@@ -400,12 +507,12 @@ static int64_t pt_dirty_table(struct pt_domain *d, uint8_t *table,
 		if (!pt_fmt_present(e, level)) {
 			/* nothing mapped here */
 		} else if (pt_fmt_is_leaf(e, level)) {
-			if (e & pt_fmt_dirty_bit) {
+			if (pt_fmt_leaf_dirty(e)) {
 				fn(ctx, iova, entry_last - iova + 1);
 				n++;
 				if (!no_clear)
 					pt_fmt_store(table, idx,
-						     e & ~pt_fmt_dirty_bit);
+						     pt_fmt_leaf_clean(e));
 			}
 		} else {
 			uint8_t *child = pt_table(d, pt_fmt_table_pa(e));

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+/* pgtable_s2_64k.c - the range engine for SMMUv3 stage 2, 64 KiB granule. */
+#define PT_FMT_GRANULE_LG2 16
+#define PT_FMT_NAME "arm-s2-64k"
+#define PT_FMT_OPS smmu_pt_s2_64k
+#include "pt_fmt_arm_s2.h"
+#include "model/pt_engine.h"
