@@ -158,6 +158,7 @@ static void smmu_reset(struct sim_unit *u)
 	s->strtab_base_cfg = 0;
 	smmu_queue_reset(s);
 	tcache_flush(u->tc);
+	memset(&s->last, 0, sizeof(s->last));
 }
 
 static int smmu_create(struct pm_space *mem, struct sim_opts *opts,

@@ -247,6 +247,18 @@ struct smmu_cfg_fault {
 
 #define SMMU_EVENT_LOG_MAX 256
 
+/*
+ * The configuration the last request used, decoded: a small first level
+ * in front of the STE/CD cache, emptied by every CFGI and by reset, and
+ * bypassed in strict mode (whose checks live in the STE/CD cache).
+ */
+struct smmu_last_cfg {
+	bool ste_valid, cd_valid;
+	uint32_t sid, ssid;
+	struct smmu_ste ste;
+	struct smmu_cd cd;
+};
+
 struct smmuv3 {
 	struct sim_unit u;
 	struct smmu_features feat;
@@ -259,6 +271,8 @@ struct smmuv3 {
 	uint64_t strtab_base;
 	uint32_t strtab_base_cfg;
 	struct smmu_queue cmdq, evtq, priq;
+
+	struct smmu_last_cfg last;
 
 	/* events written to the queue, for `events` (oldest first) */
 	uint64_t log[SMMU_EVENT_LOG_MAX][4];

@@ -145,9 +145,15 @@ static void cache_put(struct smmuv3 *s, unsigned int kind, uint32_t sid,
 int smmu_get_ste(struct smmuv3 *s, uint32_t sid, struct smmu_ste *ste,
 		 struct smmu_cfg_fault *f)
 {
+	struct smmu_last_cfg *last = &s->last;
+	bool strict = tcache_strict(s->u.tc), hit;
 	uint64_t dw[4];
-	bool hit = cache_words(s, TAG_STE, sid, 0, dw);
 
+	if (!strict && last->ste_valid && last->sid == sid) {
+		*ste = last->ste;
+		return 0;
+	}
+	hit = cache_words(s, TAG_STE, sid, 0, dw);
 	if (!hit && smmu_fetch_ste(s, sid, dw, f))
 		return -EFAULT;
 	if (smmu_decode_ste(s, dw, ste)) {
@@ -157,6 +163,11 @@ int smmu_get_ste(struct smmuv3 *s, uint32_t sid, struct smmu_ste *ste,
 	}
 	if (!hit)
 		cache_put(s, TAG_STE, sid, 0, dw);
+	if (last->sid != sid)
+		last->cd_valid = false;
+	last->ste_valid = true;
+	last->sid = sid;
+	last->ste = *ste;
 	return 0;
 }
 
@@ -175,9 +186,16 @@ int smmu_get_cd(struct smmuv3 *s, uint32_t sid, uint32_t ssid,
 		const struct smmu_ste *ste, struct smmu_cd *cd,
 		struct smmu_cfg_fault *f)
 {
+	struct smmu_last_cfg *last = &s->last;
+	bool strict = tcache_strict(s->u.tc), hit;
 	uint64_t dw[4];
-	bool hit = cache_words(s, TAG_CD, sid, ssid, dw);
 
+	if (!strict && last->cd_valid && last->sid == sid &&
+	    last->ssid == ssid) {
+		*cd = last->cd;
+		return 0;
+	}
+	hit = cache_words(s, TAG_CD, sid, ssid, dw);
 	if (!hit && smmu_fetch_cd(s, ste, ssid, dw, f))
 		return -EFAULT;
 	if (smmu_decode_cd(s, dw, cd)) {
@@ -187,6 +205,12 @@ int smmu_get_cd(struct smmuv3 *s, uint32_t sid, uint32_t ssid,
 	}
 	if (!hit)
 		cache_put(s, TAG_CD, sid, ssid, dw);
+	/* the STE slot is this stream's: smmu_get_ste came first */
+	if (last->ste_valid && last->sid == sid) {
+		last->cd_valid = true;
+		last->ssid = ssid;
+		last->cd = *cd;
+	}
 	return 0;
 }
 
@@ -222,6 +246,7 @@ uint64_t smmu_inval_cfg(struct smmuv3 *s, uint32_t sid_lo, uint32_t sid_hi,
 {
 	struct cfg_match m = { sid_lo, sid_hi, ssid, cd_only, all_ssid };
 
+	s->last.ste_valid = s->last.cd_valid = false;
 	return tcache_invalidate(s->u.tc, cfg_pred, &m);
 }
 

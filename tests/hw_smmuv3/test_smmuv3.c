@@ -341,6 +341,36 @@ START_TEST(test_strict_config)
 }
 END_TEST
 
+/* Configuration caching without strict mode (the last-used STE/CD slot
+ * in front of the cache): an STE change is not seen until CFGI_STE, a
+ * CD change not until CFGI_CD, as on hardware that caches them. */
+START_TEST(test_config_cached_until_cfgi)
+{
+	make_unit("");
+	bring_up();
+	s1_stream(0, 0x80000, AF | AP1);
+	ck_assert_uint_eq(xlate(1, 0x10, DMA_ACC_READ).xlat.out_addr, 0x80010);
+	st(0x10040, SMMU_STE0_V | FIELD_PREP(SMMU_STE0_CONFIG, 4)); /* bypass */
+	ck_assert_uint_eq(xlate(1, 0x10, DMA_ACC_READ).xlat.out_addr, 0x80010);
+	ck_assert_int_eq(submit(0x100000003ULL, 0), 0); /* CFGI_STE */
+	ck_assert_uint_eq(xlate(1, 0x10, DMA_ACC_READ).xlat.out_addr, 0x10);
+	/* back to stage 1; then the CD's TTB0 moves to an empty table */
+	st(0x10040, SMMU_STE0_V | FIELD_PREP(SMMU_STE0_CONFIG, 5) | 0x40000);
+	ck_assert_int_eq(submit(0x100000003ULL, 0), 0);
+	ck_assert(xlate(1, 0x10, DMA_ACC_READ).ok);
+	st(0x40008, 0x60000);
+	/* TLBI_NH_ALL (the leaf is global: NH_ASID would keep it) */
+	ck_assert_int_eq(submit(0x10, 0), 0);
+	ck_assert(xlate(1, 0x10, DMA_ACC_READ).ok); /* walked the old CD */
+	ck_assert_int_eq(submit(0x100000005ULL, 0), 0); /* CFGI_CD */
+	/* the TLB still holds what the old CD's walk filled */
+	ck_assert(xlate(1, 0x10, DMA_ACC_READ).ok);
+	ck_assert_int_eq(submit(0x10, 0), 0);
+	ck_assert(!xlate(1, 0x10, DMA_ACC_READ).ok);
+	teardown();
+}
+END_TEST
+
 /* HTTU dirty state: a read caches the page without its write right, so
  * the first write walks again and clears AP[2] (smmuv3.md 4.2); a
  * second write hits the cache. */
@@ -395,6 +425,7 @@ int main(void)
 	tcase_add_test(tc, test_eventq_abort);
 	tcase_add_test(tc, test_strict_catches_missing_invalidation);
 	tcase_add_test(tc, test_strict_config);
+	tcase_add_test(tc, test_config_cached_until_cfgi);
 	tcase_add_test(tc, test_dirty_after_cached_read);
 	tcase_add_test(tc, test_reset);
 	suite_add_tcase(s, tc);
