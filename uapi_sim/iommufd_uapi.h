@@ -242,11 +242,63 @@ enum iommufd_hw_capabilities {
 	IOMMU_HW_CAP_PCI_PASID_PRIV = 1 << 2,
 };
 
+/* iommu_hw_info_vtd.flags: the Sapphire Rapids erratum (never set here:
+ * the simulated unit does not have it) */
+#define IOMMU_HW_INFO_VTD_ERRATA_772415_SPR17 (1u << 0)
+
 struct iommu_hw_info_vtd {
 	uint32_t flags;
 	uint32_t __reserved;
 	uint64_t cap_reg;
 	uint64_t ecap_reg;
+};
+
+/*
+ * Arm SMMUv3 and its NVIDIA Tegra241 CMDQV extension (v6.17
+ * include/uapi/linux/iommufd.h). Fields the kernel declares
+ * __aligned_le64 are little-endian on every host: read them with
+ * ld_le64().
+ */
+struct iommu_hw_info_arm_smmuv3 {
+	uint32_t flags;
+	uint32_t __reserved;
+	uint32_t idr[6]; /* the raw SMMU_IDR0-5 */
+	uint32_t iidr;
+	uint32_t aidr;
+};
+
+struct iommu_hw_info_tegra241_cmdqv {
+	uint32_t flags;
+	uint8_t version;
+	uint8_t log2vcmdqs;
+	uint8_t log2vsids;
+	uint8_t __reserved;
+};
+
+/* IOMMU_HWPT_DATA_ARM_SMMUV3: the guest's STE doublewords 0 and 1 */
+struct iommu_hwpt_arm_smmuv3 {
+	uint64_t ste[2]; /* little-endian */
+};
+
+/* IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3: one raw 16-byte command */
+struct iommu_viommu_arm_smmuv3_invalidate {
+	uint64_t cmd[2]; /* little-endian */
+};
+
+/* IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV user data */
+struct iommu_viommu_tegra241_cmdqv {
+	uint64_t out_vintf_mmap_offset;
+	uint64_t out_vintf_mmap_length;
+};
+
+/* vEVENTQ records: a raw event (StreamID made virtual), and the
+ * Tegra241 queue error map */
+struct iommu_vevent_arm_smmuv3 {
+	uint64_t evt[4]; /* little-endian */
+};
+
+struct iommu_vevent_tegra241_cmdqv {
+	uint64_t lvcmdq_err_map[2]; /* little-endian */
 };
 
 struct iommu_hw_info {
@@ -439,6 +491,16 @@ struct iommu_hw_queue_alloc {
 	_Static_assert(sizeof(struct type) == (sz), #type " size")
 
 IOFD_ASSERT_SIZE(iommu_destroy, 8);
+IOFD_ASSERT_SIZE(iommu_hw_info_arm_smmuv3, 40);
+IOFD_ASSERT_AT(iommu_hw_info_arm_smmuv3, idr, 8);
+IOFD_ASSERT_AT(iommu_hw_info_arm_smmuv3, aidr, 36);
+IOFD_ASSERT_SIZE(iommu_hw_info_tegra241_cmdqv, 8);
+IOFD_ASSERT_AT(iommu_hw_info_tegra241_cmdqv, log2vsids, 6);
+IOFD_ASSERT_SIZE(iommu_hwpt_arm_smmuv3, 16);
+IOFD_ASSERT_SIZE(iommu_viommu_arm_smmuv3_invalidate, 16);
+IOFD_ASSERT_SIZE(iommu_viommu_tegra241_cmdqv, 16);
+IOFD_ASSERT_SIZE(iommu_vevent_arm_smmuv3, 32);
+IOFD_ASSERT_SIZE(iommu_vevent_tegra241_cmdqv, 16);
 IOFD_ASSERT_AT(iommu_destroy, id, 4);
 IOFD_ASSERT_SIZE(iommu_ioas_alloc, 12);
 IOFD_ASSERT_AT(iommu_ioas_alloc, out_ioas_id, 8);
