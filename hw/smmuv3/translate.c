@@ -333,6 +333,20 @@ static bool hw_dirty(const struct smmu_ste *ste, const struct smmu_cd *cd)
 }
 
 /* The TLB tag of a request: its page of @shift bits. */
+/*
+ * With TBI for the VA's half (bit 55 chooses TBI0 or TBI1) the top byte is
+ * not part of the address: the TLB keeps VA[55:0] sign-extended, so a
+ * TLBI by VA names the entry whatever tag the request carried.
+ */
+static uint64_t tlb_va(const struct smmu_cd *cd, uint64_t va)
+{
+	unsigned int half = (unsigned int)(va >> 55) & 1;
+
+	if (!cd || !(cd->s1cfg.tbi & (1u << half)))
+		return va;
+	return half ? va | GENMASK_ULL(63, 56) : va & ~GENMASK_ULL(63, 56);
+}
+
 static struct smmu_tag tlb_tag(const struct smmu_ste *ste,
 			       const struct smmu_cd *cd,
 			       const struct dma_req *req, uint32_t ssid,
@@ -348,7 +362,7 @@ static struct smmu_tag tlb_tag(const struct smmu_ste *ste,
 	t.flags = (uint8_t)((req->has_pasid ? TAG_F_SSV : 0) |
 			    (req->access & DMA_ACC_PRIV ? TAG_F_PRIV : 0));
 	t.shift = (uint8_t)shift;
-	t.page = req->addr & ~((1ULL << shift) - 1);
+	t.page = tlb_va(cd, req->addr) & ~((1ULL << shift) - 1);
 	return t;
 }
 

@@ -371,6 +371,25 @@ START_TEST(test_config_cached_until_cfgi)
 }
 END_TEST
 
+/* TBI (smmuv3.md 3.4): a request whose top byte is ignored is cached
+ * under its untagged VA, so TLBI_NH_VA of that VA drops it. */
+START_TEST(test_tbi_tlbi)
+{
+	make_unit("");
+	bring_up();
+	s1_stream(FIELD_PREP(SMMU_CD0_TBI, 1), 0x80000, AF | AP1);
+	ck_assert_uint_eq(
+		xlate(1, 0x5a00000000000010ULL, DMA_ACC_READ).xlat.out_addr,
+		0x80010);
+	st(0x53000, 0x90000 | 3 | AF | AP1);
+	ck_assert_int_eq(submit(0x0001000000000012ULL, 0), 0); /* VA 0 */
+	ck_assert_uint_eq(
+		xlate(1, 0x5a00000000000010ULL, DMA_ACC_READ).xlat.out_addr,
+		0x90010);
+	teardown();
+}
+END_TEST
+
 /* HTTU dirty state: a read caches the page without its write right, so
  * the first write walks again and clears AP[2] (smmuv3.md 4.2); a
  * second write hits the cache. */
@@ -426,6 +445,7 @@ int main(void)
 	tcase_add_test(tc, test_strict_catches_missing_invalidation);
 	tcase_add_test(tc, test_strict_config);
 	tcase_add_test(tc, test_config_cached_until_cfgi);
+	tcase_add_test(tc, test_tbi_tlbi);
 	tcase_add_test(tc, test_dirty_after_cached_read);
 	tcase_add_test(tc, test_reset);
 	suite_add_tcase(s, tc);
