@@ -2,8 +2,10 @@
 /*
  * topology.c - the machine `iommusim mount` and `iommusim run` serve,
  * from `--topology SPEC`: space-separated key=value words. `devices=N`
- * (PCI devices, one vfio file each, 1-256; default 4) and `group=G`
- * (devices per IOMMU group, 1-8; default 1) are the machine's; every
+ * (PCI devices behind the VT-d unit, one vfio file each, 1-256; default
+ * 4), `group=G` (VT-d devices per IOMMU group, 1-8; default 1) and
+ * `smmuv3=N` (PCI devices behind the Arm SMMUv3 unit, numbered after the
+ * VT-d ones, 0-256; default 4; 0: no SMMUv3) are the machine's; every
  * other word is an option of the VT-d unit, as a scenario's `machine
  * vtd` line takes them (docs/SCRIPTS.md). Given any VT-d word, the unit
  * has exactly those options; given none, the default
@@ -15,16 +17,16 @@
 
 #include "mount.h"
 
-static int number(const char *word, const char *key, unsigned int max,
-		  unsigned int *out, char *err, size_t errlen)
+static int number(const char *word, const char *key, unsigned int min,
+		  unsigned int max, unsigned int *out, char *err, size_t errlen)
 {
 	const char *v = word + strlen(key);
 	char *end;
 	unsigned long n = strtoul(v, &end, 10);
 
-	if (!*v || *end || n < 1 || n > max) {
-		snprintf(err, errlen, "%s must be a number from 1 to %u", key,
-			 max);
+	if (!*v || *end || n < min || n > max) {
+		snprintf(err, errlen, "%s must be a number from %u to %u", key,
+			 min, max);
 		return -1;
 	}
 	*out = (unsigned int)n;
@@ -58,10 +60,15 @@ int topology_parse(const char *spec, struct iofd_topology *t, char *vtd,
 	for (w = strtok_r(copy, " \t", &save); w && !ret;
 	     w = strtok_r(NULL, " \t", &save)) {
 		if (!strncmp(w, "devices=", 8)) {
-			ret = number(w, "devices=", IOFD_SYS_MAX_DEVS,
+			ret = number(w, "devices=", 1, IOFD_SYS_MAX_DEVS,
 				     &t->ndevs, err, errlen);
+		} else if (!strncmp(w, "smmuv3=", 7)) {
+			ret = number(w, "smmuv3=", 0, IOFD_SYS_MAX_DEVS,
+				     &t->nsmmu, err, errlen);
+			if (!ret && !t->nsmmu)
+				t->nsmmu = IOFD_TOPO_NONE;
 		} else if (!strncmp(w, "group=", 6)) {
-			ret = number(w, "group=", 8, &t->group_size, err,
+			ret = number(w, "group=", 1, 8, &t->group_size, err,
 				     errlen);
 		} else if (!strchr(w, '=')) {
 			snprintf(err, errlen, "'%s' is not key=value", w);

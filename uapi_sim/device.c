@@ -545,7 +545,7 @@ int iommufd_sim_unbind(struct iofd_ctx *ictx, uint32_t dev_id)
 	if (!idev)
 		return -ENOENT;
 	iofd_put_object(&idev->obj);
-	if (idev->ops != &iofd_vtd_dev_ops)
+	if (!iofd_machine_dev(idev))
 		return -ENOENT;
 	iofd_device_unbind(idev);
 	return 0;

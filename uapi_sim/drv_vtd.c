@@ -54,18 +54,11 @@ static void dom_large_pages(struct iofd_domain *d, bool on)
 	vtd_domain_large_pages(vdom(d), on);
 }
 
-static void ignore_dirty(void *ctx, uint64_t iova, uint64_t len)
-{
-	(void)ctx;
-	(void)iova;
-	(void)len;
-}
-
 static int64_t dom_dirty(struct iofd_domain *d, uint64_t iova, uint64_t len,
 			 bool no_clear, pt_dirty_fn fn, void *ctx)
 {
-	return vtd_domain_read_and_clear_dirty(vdom(d), iova, len, no_clear,
-					       fn ? fn : ignore_dirty, ctx);
+	return vtd_domain_read_and_clear_dirty(
+		vdom(d), iova, len, no_clear, fn ? fn : iofd_dirty_ignore, ctx);
 }
 
 static int dom_iova_to_pa(struct iofd_domain *d, uint64_t iova, uint64_t *pa)
@@ -347,6 +340,14 @@ const struct iofd_dev_ops iofd_vtd_dev_ops = {
 	.release = release,
 };
 
+/** iofd_machine_dev() - whether @idev is a device of the machine (not
+ * the selftest mock's). */
+bool iofd_machine_dev(const struct iofd_device *idev)
+{
+	return idev->ops == &iofd_vtd_dev_ops ||
+	       idev->ops == &iofd_smmu_dev_ops;
+}
+
 /**
  * iommufd_sim_bind() - bind machine device @dev to the context (VFIO's
  * VFIO_DEVICE_BIND_IOMMUFD, kernel iommufd_device_bind): claims DMA
@@ -369,7 +370,7 @@ int iommufd_sim_bind(struct iofd_ctx *ictx, unsigned int dev, uint32_t *dev_id)
 		return -ENODEV;
 	if (sys->devs[dev].idev)
 		return -EINVAL;
-	ret = iofd_device_bind(ictx, &iofd_vtd_dev_ops,
+	ret = iofd_device_bind(ictx, sys->devs[dev].ops,
 			       &sys->groups[sys->devs[dev].group], &idev);
 	if (ret)
 		return ret;

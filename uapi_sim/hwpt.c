@@ -347,6 +347,18 @@ static struct iofd_hwpt *get_paging(struct iofd_ctx *ictx, uint32_t id)
 
 /* Clear what the hardware marked, reporting nothing (enabling starts
  * from a clean state, kernel iopt_clear_dirty_data). */
+/**
+ * iofd_dirty_ignore() - a pt_dirty_fn that reports nothing: what a driver
+ * hands its page-table code when iommufd asks to clear dirty state
+ * without a report (read_and_clear_dirty with @fn NULL).
+ */
+void iofd_dirty_ignore(void *ctx, uint64_t iova, uint64_t len)
+{
+	(void)ctx;
+	(void)iova;
+	(void)len;
+}
+
 static void clear_dirty(struct iofd_hwpt *hwpt)
 {
 	struct iofd_domain *d = hwpt->dom;

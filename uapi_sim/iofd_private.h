@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hw/smmuv3/driver.h"
 #include "hw/vtd/driver.h"
 #include "iommufd.h"
 #include "iopt.h"
@@ -239,7 +240,7 @@ struct iofd_device {
 	struct iofd_ctx *ictx;
 	const struct iofd_dev_ops *ops;
 	struct iofd_hwgroup *group;
-	unsigned int dev; /* VT-d: index in the machine */
+	unsigned int dev; /* machine devices: index in the machine */
 	void *drv_data; /* the driver's own (mock: its device) */
 	struct iofd_hwpt *hwpt; /* attached (RID), a reference */
 	uint32_t *pasids; /* PASIDs it is attached with (each a reference) */
@@ -347,8 +348,10 @@ struct iofd_access {
 
 /* One PCI device of the machine. */
 struct iofd_hwdev {
-	uint16_t rid;
+	uint16_t rid; /* VT-d source id; SMMUv3 StreamID */
 	unsigned int group;
+	struct sim_unit *unit; /* the IOMMU in front of it */
+	const struct iofd_dev_ops *ops; /* its driver */
 	struct iofd_device *idev; /* bound, or NULL */
 };
 
@@ -356,6 +359,8 @@ struct iofd_sys {
 	struct pm_space *pm;
 	struct sim_unit *vtd;
 	struct vtd_drv *drv;
+	struct sim_unit *smmu; /* or NULL */
+	struct smmu_drv *smmu_drv;
 	struct iofd_hwdev *devs;
 	unsigned int ndevs;
 	struct iofd_hwgroup *groups;
@@ -509,7 +514,10 @@ void iofd_device_destroy(struct iofd_device *idev);
 void iofd_unbind_all(struct iofd_ctx *ictx);
 
 /* drv_vtd.c */
+void iofd_dirty_ignore(void *ctx, uint64_t iova, uint64_t len);
 extern const struct iofd_dev_ops iofd_vtd_dev_ops;
+extern const struct iofd_dev_ops iofd_smmu_dev_ops;
+bool iofd_machine_dev(const struct iofd_device *idev);
 
 /* mock.c */
 extern const struct iofd_dev_ops iofd_mock_dev_ops;

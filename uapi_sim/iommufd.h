@@ -76,18 +76,24 @@ struct iofd_sys;
  * @group_size: devices per IOMMU group (0 or 1: a group each). Devices
  *              of one group are functions of one device behind a bridge
  *              without ACS: bus g + 1, functions 0 .. group_size - 1.
+ * @nsmmu: PCI devices behind the Arm SMMUv3 unit, after the VT-d ones,
+ *         one group each (0: 4; IOFD_TOPO_NONE: no SMMUv3 unit).
  */
 struct iofd_topology {
 	const char *vtd;
 	unsigned int ndevs;
 	unsigned int group_size;
+	unsigned int nsmmu;
 };
+
+#define IOFD_TOPO_NONE UINT32_MAX
 
 #define IOFD_SYS_MAX_DEVS 256
 
 /** struct iofd_dev_info - one PCI device of the machine. */
 struct iofd_dev_info {
-	uint16_t rid; /* bus << 8 | devfn: the VT-d source id */
+	uint16_t rid; /* bus << 8 | devfn: the source id / StreamID */
+	const char *unit; /* "vtd" or "smmuv3" */
 	unsigned int group;
 	uint32_t bound_id; /* its device object id when bound, else 0 */
 };

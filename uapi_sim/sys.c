@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * sys.c - the simulated machine under the iommufd contexts: physical
- * memory, one VT-d unit with its driver side, its PCI devices and their
- * IOMMU groups, and the pinned-memory window.
+ * memory, one VT-d unit and one Arm SMMUv3 unit with their driver sides,
+ * their PCI devices (VT-d's first, then the SMMUv3's) and IOMMU groups,
+ * and the pinned-memory window.
  *
  * Physical layout:
  *   [0, 1 TiB)          RAM; the drivers' tables come from its frame pool.
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/smmuv3/smmuv3.h"
 #include "hw/vtd/vtd.h"
 #include "model/trace.h"
 #include "iofd_private.h"
@@ -25,6 +27,7 @@
 #define SYS_RAM_BITS 40
 #define SYS_DEFAULT_VTD "mode=scalable slads=1 nest=1"
 #define SYS_DEFAULT_DEVS 4
+#define SYS_DEFAULT_SMMU_DEVS 4
 #define SYS_OPTS_LEN 512
 
 static int make_vtd(struct iofd_sys *sys, const char *opts, char *err,
@@ -70,27 +73,74 @@ static int make_vtd(struct iofd_sys *sys, const char *opts, char *err,
 	return ret;
 }
 
+/* The SMMUv3 unit with the contract's default capabilities plus HTTU
+ * (dirty tracking) and its driver side. */
+static int make_smmu(struct iofd_sys *sys, char *err, size_t errlen)
+{
+	char httu[] = "httu=2", *argv[] = { httu };
+	struct sim_err e = { "" };
+	struct sim_opts o;
+	int ret;
+
+	ret = sim_opts_parse(&o, 1, argv, &e);
+	if (!ret)
+		ret = smmuv3_unit_ops.create(sys->pm, &o, &sys->smmu, &e);
+	if (ret) {
+		snprintf(err, errlen, "smmuv3: %s", e.msg);
+		return -EINVAL;
+	}
+	ret = smmu_drv_create(sys->smmu, sys->pm, &sys->smmu_drv);
+	if (ret)
+		snprintf(err, errlen, "smmuv3 driver bring-up failed: %s",
+			 strerror(-ret));
+	return ret;
+}
+
+/*
+ * VT-d devices first (functions of one group share a bus), then SMMUv3
+ * devices, one group each; a device's id at its unit is its PCI RID,
+ * bus g + 1 for group g (the SMMUv3 StreamID is the RID, as on Arm
+ * servers).
+ */
 static int make_devs(struct iofd_sys *sys, const struct iofd_topology *t,
 		     char *err, size_t errlen)
 {
 	unsigned int n = t->ndevs ? t->ndevs : SYS_DEFAULT_DEVS;
 	unsigned int gs = t->group_size ? t->group_size : 1;
+	unsigned int ns = t->nsmmu == IOFD_TOPO_NONE ? 0 :
+			  t->nsmmu		     ? t->nsmmu :
+						       SYS_DEFAULT_SMMU_DEVS;
+	unsigned int vg;
 
-	if (n > IOFD_SYS_MAX_DEVS || gs > 8) {
+	if (n > IOFD_SYS_MAX_DEVS || ns > IOFD_SYS_MAX_DEVS || gs > 8) {
 		snprintf(err, errlen,
-			 "topology: at most %d devices and 8 per group",
+			 "topology: at most %d devices per unit and 8 per "
+			 "group",
 			 IOFD_SYS_MAX_DEVS);
 		return -EINVAL;
 	}
-	sys->ndevs = n;
-	sys->ngroups = (n + gs - 1) / gs;
-	sys->devs = calloc(n, sizeof(*sys->devs));
+	if (ns && make_smmu(sys, err, errlen))
+		return -EINVAL;
+	vg = (n + gs - 1) / gs;
+	sys->ndevs = n + ns;
+	sys->ngroups = vg + ns;
+	sys->devs = calloc(sys->ndevs, sizeof(*sys->devs));
 	sys->groups = calloc(sys->ngroups, sizeof(*sys->groups));
 	if (!sys->devs || !sys->groups)
 		return -ENOMEM;
 	for (unsigned int i = 0; i < n; i++) {
 		sys->devs[i].group = i / gs;
 		sys->devs[i].rid = (uint16_t)((i / gs + 1) << 8 | (i % gs));
+		sys->devs[i].unit = sys->vtd;
+		sys->devs[i].ops = &iofd_vtd_dev_ops;
+	}
+	for (unsigned int i = 0; i < ns; i++) {
+		struct iofd_hwdev *d = &sys->devs[n + i];
+
+		d->group = vg + i;
+		d->rid = (uint16_t)((i + 1) << 8);
+		d->unit = sys->smmu;
+		d->ops = &iofd_smmu_dev_ops;
 	}
 	return 0;
 }
@@ -147,6 +197,10 @@ void iofd_sys_destroy(struct iofd_sys *sys)
 {
 	if (!sys)
 		return;
+	if (sys->smmu_drv)
+		smmu_drv_destroy(sys->smmu_drv);
+	if (sys->smmu)
+		sys->smmu->ops->destroy(sys->smmu);
 	if (sys->drv)
 		vtd_drv_destroy(sys->drv);
 	if (sys->vtd)
@@ -179,6 +233,7 @@ int iofd_sys_dev_info(const struct iofd_sys *sys, unsigned int dev,
 	if (dev >= sys->ndevs)
 		return -ENODEV;
 	info->rid = sys->devs[dev].rid;
+	info->unit = sys->devs[dev].unit->ops->kind;
 	info->group = sys->devs[dev].group;
 	info->bound_id = sys->devs[dev].idev ? sys->devs[dev].idev->obj.id : 0;
 	return 0;
@@ -260,7 +315,7 @@ int iofd_sys_translate(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 	if (dev >= sys->ndevs)
 		return -ENODEV;
 	req.source_id = sys->devs[dev].rid;
-	sys->vtd->ops->translate(sys->vtd, &req, res);
+	sys->devs[dev].unit->ops->translate(sys->devs[dev].unit, &req, res);
 	return 0;
 }
 
@@ -301,13 +356,18 @@ int iofd_sys_walk(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 		  uint64_t iova, unsigned int access, char *out, size_t len,
 		  struct dma_result *res)
 {
-	struct trace saved = sys->vtd->trace;
 	struct walk_text w = { out, len, 0 };
+	struct sim_unit *u;
+	struct trace saved;
 	int ret;
 
 	out[0] = 0;
-	trace_set(&sys->vtd->trace, true, walk_line, &w);
+	if (dev >= sys->ndevs)
+		return -ENODEV;
+	u = sys->devs[dev].unit;
+	saved = u->trace;
+	trace_set(&u->trace, true, walk_line, &w);
 	ret = iofd_sys_translate(sys, dev, pasid, iova, access, res);
-	trace_set(&sys->vtd->trace, saved.on, saved.sink, saved.ctx);
+	trace_set(&u->trace, saved.on, saved.sink, saved.ctx);
 	return ret;
 }

@@ -25,7 +25,7 @@ static struct iofd_sys *sys;
 
 static void up(const char *vtd, unsigned int ndevs, unsigned int gs)
 {
-	struct iofd_topology t = { vtd, ndevs, gs };
+	struct iofd_topology t = { vtd, ndevs, gs, 0 };
 	char err[128];
 
 	ck_assert_msg(!iofd_sys_create(&t, &sys, err, sizeof(err)), "%s", err);
@@ -94,23 +94,29 @@ static uint32_t hwpt_alloc(uint32_t dev_id, uint32_t pt, uint32_t flags,
 	return h.out_hwpt_id;
 }
 
-/* The default machine: one VT-d unit, four devices, a group each. */
+/* The default machine: one VT-d unit with four devices, then one SMMUv3
+ * with four, a group each. */
 START_TEST(test_topology)
 {
-	struct iofd_topology bad = { "mode=scalable colour=blue", 0, 0 };
-	struct iofd_topology grp = { NULL, 6, 3 };
+	struct iofd_topology bad = { "mode=scalable colour=blue", 0, 0, 0 };
+	struct iofd_topology grp = { NULL, 6, 3, 0 };
+	struct iofd_topology none = { NULL, 2, 0, IOFD_TOPO_NONE };
 	struct iofd_dev_info info;
 	struct iofd_sys *s2;
 	char err[128];
 
-	ck_assert_uint_eq(iofd_sys_ndevs(sys), 4);
-	for (unsigned int i = 0; i < 4; i++) {
+	ck_assert_uint_eq(iofd_sys_ndevs(sys), 8);
+	for (unsigned int i = 0; i < 8; i++) {
 		ck_assert_int_eq(iofd_sys_dev_info(sys, i, &info), 0);
-		ck_assert_uint_eq(info.rid, (i + 1) << 8);
+		ck_assert_uint_eq(info.rid, (i % 4 + 1) << 8);
+		ck_assert_str_eq(info.unit, i < 4 ? "vtd" : "smmuv3");
 		ck_assert_uint_eq(info.group, i);
 		ck_assert_uint_eq(info.bound_id, 0);
 	}
-	ck_assert_int_eq(iofd_sys_dev_info(sys, 4, &info), -ENODEV);
+	ck_assert_int_eq(iofd_sys_dev_info(sys, 8, &info), -ENODEV);
+	ck_assert_int_eq(iofd_sys_create(&none, &s2, err, sizeof(err)), 0);
+	ck_assert_uint_eq(iofd_sys_ndevs(s2), 2);
+	iofd_sys_destroy(s2);
 	ck_assert_int_eq(iofd_sys_create(&bad, &s2, err, sizeof(err)), -EINVAL);
 	ck_assert_ptr_null(s2);
 	ck_assert_ptr_nonnull(strstr(err, "colour"));
@@ -638,6 +644,58 @@ START_TEST(test_hw_info)
 }
 END_TEST
 
+/* An SMMUv3 device (arm-smmu-v3.c behind iommu_ops): bind, map, attach
+ * a stage 1 domain, DMA both ways through the unit into this process's
+ * pages; hw_info is the raw IDRs (arm_smmu_hw_info); the software MSI
+ * window is reserved (arm_smmu_get_resv_regions); a nesting parent is a
+ * stage 2 domain that DMA also goes through; detach blocks DMA. */
+START_TEST(test_smmuv3_device)
+{
+	uint8_t *buf = pages(4), got[64], data[64];
+	struct iommu_hw_info_arm_smmuv3 *a = (void *)data;
+	struct iommu_hw_info hi = { .size = sizeof(hi),
+				    .data_len = sizeof(data),
+				    .data_uptr = (uintptr_t)data };
+	uint32_t ioas = ioas_alloc(), dev = bind(4), hwpt, parent;
+	uint64_t idr0;
+
+	for (int i = 0; i < 64; i++)
+		buf[PAGE + i] = (uint8_t)(i * 3);
+	ck_assert_int_eq(map_at(ioas, buf, 4 * PAGE, 0x100000, RW), 0);
+	ck_assert_int_eq(dma_rd(4, 0x100000 + PAGE, got, 64), -EIO);
+	hwpt = attach(dev, ioas);
+	ck_assert_int_eq(dma_rd(4, 0x100000 + PAGE, got, 64), 0);
+	ck_assert_mem_eq(got, buf + PAGE, 64);
+	memset(got, 0x5a, sizeof(got));
+	ck_assert_int_eq(dma_wr(4, 0x100000 + 2 * PAGE - 32, got, 64), 0);
+	ck_assert_uint_eq(buf[2 * PAGE - 32], 0x5a);
+	ck_assert_uint_eq(buf[2 * PAGE + 31], 0x5a);
+	ck_assert_int_eq(dma_rd(5, 0x100000, got, 8), -EIO); /* not bound */
+	ck_assert_int_eq(map_at(ioas, buf, PAGE, 0x8000000, RW), -EINVAL);
+	/* hw_info */
+	hi.dev_id = dev;
+	ck_assert_int_eq(io(IOMMU_GET_HW_INFO, &hi), 0);
+	ck_assert_uint_eq(hi.out_data_type, IOMMU_HW_INFO_TYPE_ARM_SMMUV3);
+	ck_assert_uint_eq(hi.data_len, sizeof(*a));
+	ck_assert_uint_eq(hi.out_capabilities, IOMMU_HW_CAP_DIRTY_TRACKING);
+	idr0 = a->idr[0];
+	ck_assert_uint_eq(idr0 & 3, 3); /* S1P | S2P */
+	ck_assert_uint_eq(a->idr[5] & 7, 5); /* OAS 48 bits */
+	/* a nesting parent is stage 2: replace onto it, DMA still flows */
+	parent = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0);
+	ck_assert_int_eq(iommufd_sim_attach(ctx, dev, IOMMU_NO_PASID, &parent),
+			 0);
+	ck_assert_int_eq(dma_rd(4, 0x100000 + 2 * PAGE - 32, got, 4), 0);
+	ck_assert_uint_eq(got[0], 0x5a);
+	ck_assert_int_eq(destroy(hwpt), -ENOENT); /* the automatic one went */
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(dma_rd(4, 0x100000, got, 8), -EIO);
+	ck_assert_int_eq(destroy(parent), 0);
+	ck_assert_int_eq(iommufd_sim_unbind(ctx, dev), 0);
+	ck_assert_int_eq(destroy(ioas), 0);
+}
+END_TEST
+
 /* hw_pagetable.c iommufd_hwpt_set_dirty_tracking and
  * iommufd_hwpt_get_dirty_bitmap, read from the unit's second-stage D
  * bits (ECAP.SSADS) after real DMA writes. */
@@ -850,6 +908,7 @@ int main(void)
 	tcase_add_test(tc, test_topology);
 	tcase_add_test(tc, test_bind);
 	tcase_add_test(tc, test_attach_dma);
+	tcase_add_test(tc, test_smmuv3_device);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_replace_explicit);
 	tcase_add_test(tc, test_reserved);

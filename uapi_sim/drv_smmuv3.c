@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * drv_smmuv3.c - the Arm SMMUv3 driver as iommufd sees it (the kernel's
+ * drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c and arm-smmu-v3-iommufd.c
+ * behind iommu_ops): domains of the SMMUv3 driver side
+ * (hw/smmuv3/driver.h), group and PASID attach through the unit's STEs
+ * and CDs, the software MSI window, hw_info, nested domains from a
+ * guest STE.
+ *
+ * Paging domains are stage 1 (arm_smmu_domain_alloc_paging_flags'
+ * default) unless they are to be nesting parents, which are stage 2.
+ * Dirty tracking needs HTTU with dirty state (IDR0.HTTU 2), which the
+ * machine's unit has. vIOMMUs are not offered yet (EOPNOTSUPP).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "iofd_private.h"
+#include "model/bits.h"
+
+/* arm-smmu-v3.c MSI_IOVA_BASE / MSI_IOVA_LENGTH: IOMMU_RESV_SW_MSI */
+#define SMMU_MSI_START 0x8000000ULL
+#define SMMU_MSI_LAST (0x8000000ULL + 0x100000 - 1)
+
+struct smmu_dom {
+	struct iofd_domain d;
+	struct smmu_domain *s;
+};
+
+static struct smmu_domain *sdom(struct iofd_domain *d)
+{
+	return ((struct smmu_dom *)d)->s;
+}
+
+static struct iofd_sys *dev_sys(struct iofd_device *idev)
+{
+	return idev->ictx->sys;
+}
+
+/* ---- domains ------------------------------------------------------------ */
+
+static int dom_map(struct iofd_domain *d, uint64_t iova, uint64_t pa,
+		   uint64_t len, unsigned int prot)
+{
+	return smmu_domain_map(sdom(d), iova, pa, len, prot);
+}
+
+static uint64_t dom_unmap(struct iofd_domain *d, uint64_t iova, uint64_t len)
+{
+	return smmu_domain_unmap(sdom(d), iova, len);
+}
+
+static void dom_large_pages(struct iofd_domain *d, bool on)
+{
+	smmu_domain_large_pages(sdom(d), on);
+}
+
+static int64_t dom_dirty(struct iofd_domain *d, uint64_t iova, uint64_t len,
+			 bool no_clear, pt_dirty_fn fn, void *ctx)
+{
+	return smmu_domain_read_and_clear_dirty(
+		sdom(d), iova, len, no_clear, fn ? fn : iofd_dirty_ignore, ctx);
+}
+
+static int dom_iova_to_pa(struct iofd_domain *d, uint64_t iova, uint64_t *pa)
+{
+	struct smmu_domain *s = sdom(d);
+	uint64_t size;
+
+	return s->ops->iova_to_phys(&s->pt, iova, pa, &size);
+}
+
+static void dom_free(struct iofd_domain *d)
+{
+	smmu_domain_free(sdom(d));
+	free(d);
+}
+
+static const struct iofd_domain_ops smmu_paging_ops = {
+	.map = dom_map,
+	.unmap = dom_unmap,
+	.large_pages = dom_large_pages,
+	.read_and_clear_dirty = dom_dirty,
+	.iova_to_pa = dom_iova_to_pa,
+	.free = dom_free,
+};
+
+static const struct iofd_domain_ops smmu_nested_ops = {
+	.free = dom_free,
+};
+
+/* The page sizes of the driver's 4K-granule tables: 4K, 2M, 1G. */
+static struct iofd_domain *wrap(struct smmu_domain *s)
+{
+	struct smmu_dom *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->s = s;
+	w->d.drv = &iofd_smmu_dev_ops;
+	w->d.nested = s->kind == SMMU_DOMAIN_NESTED;
+	w->d.ops = w->d.nested ? &smmu_nested_ops : &smmu_paging_ops;
+	w->d.pgsize_bitmap = 1ULL << 12 | 1ULL << 21 | 1ULL << 30;
+	w->d.aperture_last = w->d.nested ? 0 : smmu_domain_iova_end(s);
+	return &w->d;
+}
+
+static int wrap_or_free(struct smmu_domain *s, struct iofd_domain **out)
+{
+	*out = wrap(s);
+	if (*out)
+		return 0;
+	smmu_domain_free(s);
+	return -ENOMEM;
+}
+
+/* arm_smmu_domain_alloc_paging_flags */
+static int alloc_paging(struct iofd_device *idev, uint32_t flags,
+			struct iofd_domain **out)
+{
+	struct smmu_drv *drv = dev_sys(idev)->smmu_drv;
+	bool parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	unsigned int dflags = 0;
+	struct smmu_domain *s;
+	int ret;
+
+	if (flags & ~(uint32_t)(IOMMU_HWPT_ALLOC_NEST_PARENT |
+				IOMMU_HWPT_ALLOC_DIRTY_TRACKING |
+				IOMMU_HWPT_ALLOC_PASID))
+		return -EOPNOTSUPP;
+	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING) {
+		if (!smmu_drv_has_dirty(drv))
+			return -EOPNOTSUPP;
+		dflags |= SMMU_DOMAIN_DIRTY;
+	}
+	if (parent)
+		dflags |= SMMU_DOMAIN_NEST_PARENT;
+	ret = smmu_domain_alloc(drv, parent ? SMMU_DOMAIN_S2 : SMMU_DOMAIN_S1,
+				dflags, &s);
+	return ret ? ret : wrap_or_free(s, out);
+}
+
+/* arm_vsmmu_alloc_domain_nested without a vIOMMU: the kernel needs one
+ * (EOPNOTSUPP here, as its ops offer no other path) */
+static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
+			struct iofd_viommu *viommu,
+			const struct iommu_hwpt_alloc *c,
+			struct iofd_domain **out)
+{
+	(void)idev;
+	(void)parent;
+	(void)viommu;
+	(void)c;
+	(void)out;
+	return -EOPNOTSUPP;
+}
+
+/* ---- groups ------------------------------------------------------------- */
+
+/* Every device of the group into @dom (from @old, or from blocked). */
+static int attach_all(struct iofd_device *idev, uint32_t ssid,
+		      struct iofd_domain *dom, struct iofd_domain *old)
+{
+	struct iofd_sys *sys = dev_sys(idev);
+	unsigned int g = sys->devs[idev->dev].group, i;
+	int ret = 0;
+
+	for (i = 0; i < sys->ndevs && !ret; i++)
+		if (sys->devs[i].group == g)
+			ret = smmu_attach(sdom(dom), sys->devs[i].rid, ssid);
+	if (!ret)
+		return 0;
+	while (i--) /* back to where they were */
+		if (sys->devs[i].group == g) {
+			if (old)
+				smmu_attach(sdom(old), sys->devs[i].rid, ssid);
+			else
+				smmu_detach(sys->smmu_drv, sys->devs[i].rid,
+					    ssid);
+		}
+	return ret;
+}
+
+static void detach_all(struct iofd_device *idev, uint32_t ssid)
+{
+	struct iofd_sys *sys = dev_sys(idev);
+	unsigned int g = sys->devs[idev->dev].group;
+
+	for (unsigned int i = 0; i < sys->ndevs; i++)
+		if (sys->devs[i].group == g)
+			smmu_detach(sys->smmu_drv, sys->devs[i].rid, ssid);
+}
+
+static int attach_group(struct iofd_device *idev, struct iofd_domain *dom,
+			struct iofd_domain *old)
+{
+	return attach_all(idev, SMMU_NO_SSID, dom, old);
+}
+
+static void detach_group(struct iofd_device *idev)
+{
+	detach_all(idev, SMMU_NO_SSID);
+}
+
+static int attach_pasid(struct iofd_device *idev, uint32_t pasid,
+			struct iofd_domain *dom, struct iofd_domain *old)
+{
+	return attach_all(idev, pasid, dom, old);
+}
+
+static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
+{
+	detach_all(idev, pasid);
+}
+
+static unsigned int pasid_bits(struct iofd_device *idev)
+{
+	return smmu_drv_ssid_bits(dev_sys(idev)->smmu_drv);
+}
+
+/* arm_smmu_get_resv_regions: the software MSI window */
+static int reserve(struct iofd_device *idev, struct iofd_ioas *ioas)
+{
+	return iofd_ioas_reserve(ioas, SMMU_MSI_START, SMMU_MSI_LAST, idev);
+}
+
+/* arm_smmu_hw_info: struct iommu_hw_info_arm_smmuv3, the raw IDRs */
+static int hw_info(struct iofd_device *idev, uint32_t type,
+		   struct iofd_hw_info *out)
+{
+	struct smmu_drv *drv = dev_sys(idev)->smmu_drv;
+	struct iommu_hw_info_arm_smmuv3 data = { 0 };
+	struct smmu_hw_info hw;
+
+	if (type != IOMMU_HW_INFO_TYPE_DEFAULT &&
+	    type != IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
+		return -EOPNOTSUPP;
+	smmu_drv_hw_info(drv, &hw);
+	data.flags = hw.flags;
+	memcpy(data.idr, hw.idr, sizeof(data.idr));
+	data.iidr = hw.iidr;
+	data.aidr = hw.aidr;
+	out->type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	out->len = sizeof(data);
+	memcpy(out->data, &data, sizeof(data));
+	out->caps = smmu_drv_has_dirty(drv) ? IOMMU_HW_CAP_DIRTY_TRACKING : 0;
+	out->max_pasid_log2 = (uint8_t)pasid_bits(idev);
+	return 0;
+}
+
+static void release(struct iofd_device *idev)
+{
+	dev_sys(idev)->devs[idev->dev].idev = NULL;
+}
+
+const struct iofd_dev_ops iofd_smmu_dev_ops = {
+	.name = "smmuv3",
+	.alloc_paging = alloc_paging,
+	.alloc_nested = alloc_nested,
+	.pasid_bits = pasid_bits,
+	.attach_pasid = attach_pasid,
+	.detach_pasid = detach_pasid,
+	.attach_group = attach_group,
+	.detach_group = detach_group,
+	.reserve = reserve,
+	.hw_info = hw_info,
+	.release = release,
+};
