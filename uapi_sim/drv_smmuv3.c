@@ -10,7 +10,11 @@
  * Paging domains are stage 1 (arm_smmu_domain_alloc_paging_flags'
  * default) unless they are to be nesting parents, which are stage 2.
  * Dirty tracking needs HTTU with dirty state (IDR0.HTTU 2), which the
- * machine's unit has. vIOMMUs are not offered yet (EOPNOTSUPP).
+ * machine's unit has. A vIOMMU (type ARM_SMMUV3) sits on a nesting
+ * parent and takes its VMID (arm_vsmmu_init); nested domains exist only
+ * on a vIOMMU, from the guest's STE (arm_vsmmu_alloc_domain_nested); its
+ * invalidation array carries raw commands (arm_vsmmu_cache_invalidate)
+ * whose virtual StreamIDs are the vDEVICEs' ids.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -141,19 +145,104 @@ static int alloc_paging(struct iofd_device *idev, uint32_t flags,
 	return ret ? ret : wrap_or_free(s, out);
 }
 
-/* arm_vsmmu_alloc_domain_nested without a vIOMMU: the kernel needs one
- * (EOPNOTSUPP here, as its ops offer no other path) */
+/*
+ * arm_vsmmu_alloc_domain_nested: only on a vIOMMU (the kernel's ops offer
+ * no other path); the user data is struct iommu_hwpt_arm_smmuv3 (other
+ * types EINVAL, as iommu_copy_struct_from_user); the guest STE is
+ * checked as arm_smmu_validate_vste (EIO).
+ */
 static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
 			struct iofd_viommu *viommu,
 			const struct iommu_hwpt_alloc *c,
 			struct iofd_domain **out)
 {
+	struct iommu_hwpt_arm_smmuv3 u;
+	struct smmu_domain *s;
+	uint64_t ste[2];
+	int ret;
+
+	if (!viommu)
+		return -EOPNOTSUPP;
+	if (c->data_type != IOMMU_HWPT_DATA_ARM_SMMUV3)
+		return -EINVAL;
+	ret = iofd_user_data(idev->ictx, c->data_uptr, c->data_len, &u,
+			     sizeof(u), sizeof(u));
+	if (ret)
+		return ret;
+	ste[0] = ld_le64(&u.ste[0]);
+	ste[1] = ld_le64(&u.ste[1]);
+	ret = smmu_nested_alloc(sdom(parent), ste, &s);
+	return ret ? ret : wrap_or_free(s, out);
+}
+
+/* arm_smmu_get_viommu_size / arm_vsmmu_init: type ARM_SMMUV3 on a
+ * stage 2 nesting parent of this SMMU (the core checked the parent);
+ * there is no user data. */
+static int viommu_init(struct iofd_device *idev, struct iofd_viommu *v,
+		       struct iommu_viommu_alloc *c)
+{
 	(void)idev;
-	(void)parent;
-	(void)viommu;
-	(void)c;
-	(void)out;
-	return -EOPNOTSUPP;
+	if (c->type != IOMMU_VIOMMU_TYPE_ARM_SMMUV3)
+		return -EOPNOTSUPP;
+	if (v && c->data_len)
+		return -EINVAL;
+	return 0;
+}
+
+/* A vSID to the physical StreamID: its vDEVICE on @ctx (the vIOMMU);
+ * Linux's lookup failure is EIO (arm_vsmmu_vsid_to_sid). */
+static int vsid_to_sid(void *ctx, uint32_t vsid, uint32_t *sid)
+{
+	struct iofd_viommu *v = ctx;
+	struct iofd_device *idev = iofd_viommu_find_dev(v, vsid);
+
+	if (!idev)
+		return -EIO;
+	*sid = v->ictx->sys->devs[idev->dev].rid;
+	return 0;
+}
+
+#define INVAL_BATCH 64
+
+/* arm_vsmmu_cache_invalidate: raw 16-byte commands, converted and issued
+ * in order; *done counts those the hardware ran. */
+static int viommu_invalidate(struct iofd_viommu *v, struct iofd_ctx *ictx,
+			     const struct iommu_hwpt_invalidate *c,
+			     uint32_t *done)
+{
+	uint16_t vmid = sdom(v->hwpt->dom)->vmid;
+	uint64_t cmds[INVAL_BATCH][2];
+	int ret = 0;
+
+	*done = 0;
+	if (c->data_type != IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3)
+		return -EINVAL;
+	while (*done < c->entry_num && !ret) {
+		uint32_t n = c->entry_num - *done, k;
+		unsigned int ran = 0;
+
+		n = n < INVAL_BATCH ? n : INVAL_BATCH;
+		for (k = 0; k < n && !ret; k++) {
+			struct iommu_viommu_arm_smmuv3_invalidate u;
+
+			ret = iofd_user_data(
+				ictx,
+				c->data_uptr +
+					(uint64_t)(*done + k) * c->entry_len,
+				c->entry_len, &u, sizeof(u), sizeof(u));
+			if (!ret) {
+				cmds[k][0] = ld_le64(&u.cmd[0]);
+				cmds[k][1] = ld_le64(&u.cmd[1]);
+			}
+		}
+		if (ret)
+			break;
+		ret = smmu_user_invalidate(ictx->sys->smmu_drv, vmid,
+					   (const uint64_t(*)[2])cmds, n, &ran,
+					   vsid_to_sid, v);
+		*done += ran;
+	}
+	return ret;
 }
 
 /* ---- groups ------------------------------------------------------------- */
@@ -258,6 +347,8 @@ const struct iofd_dev_ops iofd_smmu_dev_ops = {
 	.name = "smmuv3",
 	.alloc_paging = alloc_paging,
 	.alloc_nested = alloc_nested,
+	.viommu_init = viommu_init,
+	.viommu_invalidate = viommu_invalidate,
 	.pasid_bits = pasid_bits,
 	.attach_pasid = attach_pasid,
 	.detach_pasid = detach_pasid,

@@ -696,6 +696,114 @@ START_TEST(test_smmuv3_device)
 }
 END_TEST
 
+/* Little-endian qword @v at @p (guest tables in this process's pages). */
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static int smmu_inval(uint32_t viommu, const uint64_t (*cmds)[2], uint32_t n,
+		      uint32_t *done)
+{
+	struct iommu_hwpt_invalidate c = {
+		.size = sizeof(c),
+		.hwpt_id = viommu,
+		.data_uptr = (uintptr_t)cmds,
+		.data_type = IOMMU_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+		.entry_len = 16,
+		.entry_num = n,
+	};
+	int ret = io(IOMMU_HWPT_INVALIDATE, &c);
+
+	*done = c.entry_num;
+	return ret;
+}
+
+/*
+ * A vIOMMU on an SMMUv3 (arm-smmu-v3-iommufd.c): on a stage 2 nesting
+ * parent, a vDEVICE with virtual StreamID 0x42, a nested HWPT from the
+ * guest's STE whose CD and stage 1 tables live at IPAs (this process's
+ * pages, mapped in the IOAS): DMA goes VA -> IPA -> this process's page
+ * (arm_vsmmu_alloc_domain_nested); disallowed STE bits EIO
+ * (arm_smmu_validate_vste); the invalidation array of raw commands with
+ * vSIDs (arm_vsmmu_cache_invalidate / convert_user_cmd).
+ */
+START_TEST(test_smmuv3_viommu)
+{
+	uint8_t *buf = pages(16), got[8];
+	uint32_t ioas = ioas_alloc(), dev = bind(4), parent, viommu, nested;
+	struct iommu_viommu_alloc va = { .size = sizeof(va),
+					 .type = IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+					 .dev_id = dev };
+	struct iommu_vdevice_alloc vd = { .size = sizeof(vd),
+					  .dev_id = dev,
+					  .virt_id = 0x42 };
+	uint64_t ste[2] = { 1 | 5 << 1 | 0x100000, 0 };
+	struct iommu_hwpt_alloc h = { .size = sizeof(h),
+				      .dev_id = dev,
+				      .data_type = IOMMU_HWPT_DATA_ARM_SMMUV3,
+				      .data_len = sizeof(ste),
+				      .data_uptr = (uintptr_t)ste };
+	uint64_t cmds[2][2];
+	uint32_t done;
+
+	/* guest memory: IPA 0x100000 + n is buf + n */
+	ck_assert_int_eq(map_at(ioas, buf, 16 * PAGE, 0x100000, RW), 0);
+	/* CD: T0SZ 16, 4K, EPD1, V, IPS 48, AA64, R, A, ASID 5; TTB0 IPA
+	 * 0x101000; L0..L3 at IPA 0x101000..0x104000, VA 0 -> IPA 0x108000 */
+	put64(buf, 16 | 1ULL << 30 | 1ULL << 31 | 5ULL << 32 | 1ULL << 41 |
+			   1ULL << 45 | 1ULL << 46 | 5ULL << 48);
+	put64(buf + 8, 0x101000);
+	for (int l = 0; l < 3; l++)
+		put64(buf + 0x1000 * (l + 1), (0x102000 + 0x1000 * l) | 3);
+	put64(buf + 0x4000, 0x108000 | 3 | 1 << 6 | 1 << 10);
+	parent = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_NEST_PARENT, 0);
+	va.hwpt_id = parent;
+	ck_assert_int_eq(io(IOMMU_VIOMMU_ALLOC, &va), 0);
+	viommu = va.out_viommu_id;
+	vd.viommu_id = viommu;
+	ck_assert_int_eq(io(IOMMU_VDEVICE_ALLOC, &vd), 0);
+	/* a nested HWPT needs the vIOMMU: on the parent it is EOPNOTSUPP */
+	h.pt_id = parent;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EOPNOTSUPP);
+	h.pt_id = viommu;
+	ste[1] = 1ULL << 19; /* MEV: not the guest's to set */
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), -EIO);
+	ste[1] = 0;
+	ck_assert_int_eq(io(IOMMU_HWPT_ALLOC, &h), 0);
+	nested = h.out_hwpt_id;
+	attach(dev, nested);
+	ck_assert_int_eq(dma_wr(4, 0x10, "nested!", 8), 0);
+	ck_assert_str_eq((char *)buf + 0x8010, "nested!");
+	ck_assert_int_eq(dma_rd(4, 0x1000, got, 8), -EIO); /* unmapped VA */
+	/* invalidation: CFGI_CD of vSID 0x42, TLBI_NH_ASID 5 */
+	cmds[0][0] = 0x05 | 0x42ULL << 32;
+	cmds[0][1] = 0;
+	cmds[1][0] = 0x11 | 5ULL << 48;
+	cmds[1][1] = 0;
+	ck_assert_int_eq(
+		smmu_inval(viommu, (const uint64_t(*)[2])cmds, 2, &done), 0);
+	ck_assert_uint_eq(done, 2);
+	/* CFGI_STE is the VMM's, not the guest's: EIO after one */
+	cmds[1][0] = 0x03 | 0x42ULL << 32;
+	ck_assert_int_eq(
+		smmu_inval(viommu, (const uint64_t(*)[2])cmds, 2, &done), -EIO);
+	ck_assert_uint_eq(done, 1);
+	/* a vSID with no vDEVICE */
+	cmds[0][0] = 0x05 | 0x43ULL << 32;
+	ck_assert_int_eq(
+		smmu_inval(viommu, (const uint64_t(*)[2])cmds, 1, &done), -EIO);
+	ck_assert_uint_eq(done, 0);
+	/* teardown in the kernel's order */
+	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(destroy(nested), 0);
+	ck_assert_int_eq(destroy(vd.out_vdevice_id), 0);
+	ck_assert_int_eq(destroy(viommu), 0);
+	ck_assert_int_eq(destroy(parent), 0);
+}
+END_TEST
+
 /* hw_pagetable.c iommufd_hwpt_set_dirty_tracking and
  * iommufd_hwpt_get_dirty_bitmap, read from the unit's second-stage D
  * bits (ECAP.SSADS) after real DMA writes. */
@@ -909,6 +1017,7 @@ int main(void)
 	tcase_add_test(tc, test_bind);
 	tcase_add_test(tc, test_attach_dma);
 	tcase_add_test(tc, test_smmuv3_device);
+	tcase_add_test(tc, test_smmuv3_viommu);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_replace_explicit);
 	tcase_add_test(tc, test_reserved);
