@@ -735,6 +735,8 @@ static int vfio_walk(struct client *vc, uint64_t arg)
 	return ret ? ret : res.ok ? 0 : -EIO;
 }
 
+static void notify_polls(void);
+
 static int vfio_ioctl(struct client *vc, pid_t tid, unsigned int cmd,
 		      uint64_t arg)
 {
@@ -753,11 +755,12 @@ static int vfio_ioctl(struct client *vc, pid_t tid, unsigned int cmd,
 	else if (cmd == VFIO_DEVICE_GET_INFO)
 		ret = vfio_info(vc, arg);
 	else if (cmd == IOMMUSIM_VFIO_DMA)
-		ret = vfio_dma(vc, arg);
+		ret = vfio_dma(vc, arg); /* a fault may have queued an event */
 	else if (cmd == IOMMUSIM_VFIO_WALK)
 		ret = vfio_walk(vc, arg);
 	else
 		ret = -ENOTTY;
+	notify_polls();
 	pthread_mutex_unlock(&big_lock);
 	return ret;
 }

@@ -338,6 +338,73 @@ static int hw_info(struct iofd_device *idev, uint32_t type,
 	return 0;
 }
 
+/* ---- events ------------------------------------------------------------- */
+
+/* The events a guest may see (arm_smmu_handle_event's list). */
+static bool guest_event(unsigned int id)
+{
+	switch (id) {
+	case 0x04: /* C_BAD_STE */
+	case 0x06: /* F_STREAM_DISABLED */
+	case 0x08: /* C_BAD_SUBSTREAMID */
+	case 0x0a: /* C_BAD_CD */
+	case 0x10: /* F_TRANSLATION */
+	case 0x11: /* F_ADDR_SIZE */
+	case 0x12: /* F_ACCESS */
+	case 0x13: /* F_PERMISSION */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * arm_smmu_handle_event + arm_vmaster_report_event: a record of a guest
+ * event (not a stage 2 fault, which is the host's) from a device attached
+ * to a nested HWPT on a vIOMMU where it has a vDEVICE goes to the
+ * vIOMMU's ARM_SMMUV3 vEVENTQ, its StreamID replaced by the vSID; the
+ * host keeps the others (here: they are dropped, as nothing else reads
+ * them).
+ */
+static void report(struct iofd_sys *sys, const uint64_t rec[4])
+{
+	uint32_t sid = (uint32_t)(rec[0] >> 32);
+	struct iofd_device *idev = NULL;
+	uint8_t vevt[32];
+	uint64_t vsid;
+
+	if (!guest_event((unsigned int)(rec[0] & 0xff)) ||
+	    (rec[1] & BIT_ULL(39))) /* S2 */
+		return;
+	for (unsigned int i = 0; i < sys->ndevs && !idev; i++)
+		if (sys->devs[i].unit == sys->smmu && sys->devs[i].rid == sid)
+			idev = sys->devs[i].idev;
+	if (!idev || !idev->hwpt || !idev->hwpt->viommu ||
+	    iofd_viommu_virt_id(idev->hwpt->viommu, idev, &vsid))
+		return;
+	st_le64(vevt, (rec[0] & 0xffffffffULL) | vsid << 32);
+	for (unsigned int i = 1; i < 4; i++)
+		st_le64(vevt + 8 * i, rec[i]);
+	iofd_viommu_report_event(idev->hwpt->viommu,
+				 IOMMU_VEVENTQ_TYPE_ARM_SMMUV3, vevt,
+				 sizeof(vevt));
+}
+
+/**
+ * iofd_smmu_drain_events() - the driver's event-queue handler: every
+ * record the SMMU wrote, read and delivered (arm_smmu_evtq_thread). The
+ * machine calls it after a request of one of the SMMU's devices faults.
+ * @sys: the machine.
+ */
+void iofd_smmu_drain_events(struct iofd_sys *sys)
+{
+	uint64_t rec[4];
+
+	for (unsigned int n = 0;
+	     n < 1024 && !smmu_drv_read_event(sys->smmu_drv, rec); n++)
+		report(sys, rec);
+}
+
 static void release(struct iofd_device *idev)
 {
 	dev_sys(idev)->devs[idev->dev].idev = NULL;

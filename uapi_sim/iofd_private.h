@@ -517,6 +517,7 @@ void iofd_unbind_all(struct iofd_ctx *ictx);
 void iofd_dirty_ignore(void *ctx, uint64_t iova, uint64_t len);
 extern const struct iofd_dev_ops iofd_vtd_dev_ops;
 extern const struct iofd_dev_ops iofd_smmu_dev_ops;
+void iofd_smmu_drain_events(struct iofd_sys *sys);
 bool iofd_machine_dev(const struct iofd_device *idev);
 
 /* mock.c */

@@ -316,6 +316,9 @@ int iofd_sys_translate(struct iofd_sys *sys, unsigned int dev, uint32_t pasid,
 		return -ENODEV;
 	req.source_id = sys->devs[dev].rid;
 	sys->devs[dev].unit->ops->translate(sys->devs[dev].unit, &req, res);
+	/* the SMMU's faults are event records: its driver's handler runs */
+	if (!res->ok && sys->devs[dev].unit == sys->smmu)
+		iofd_smmu_drain_events(sys);
 	return 0;
 }
 

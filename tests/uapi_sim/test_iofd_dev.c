@@ -745,7 +745,10 @@ START_TEST(test_smmuv3_viommu)
 				      .data_type = IOMMU_HWPT_DATA_ARM_SMMUV3,
 				      .data_len = sizeof(ste),
 				      .data_uptr = (uintptr_t)ste };
-	uint64_t cmds[2][2];
+	struct iommu_veventq_alloc q = { .size = sizeof(q),
+					 .type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,
+					 .veventq_depth = 4 };
+	uint64_t cmds[2][2], ev[5];
 	uint32_t done;
 
 	/* guest memory: IPA 0x100000 + n is buf + n */
@@ -776,7 +779,24 @@ START_TEST(test_smmuv3_viommu)
 	attach(dev, nested);
 	ck_assert_int_eq(dma_wr(4, 0x10, "nested!", 8), 0);
 	ck_assert_str_eq((char *)buf + 0x8010, "nested!");
+	/* a guest fault reaches the vEVENTQ with the vSID
+	 * (arm_vmaster_report_event): header, then the 32-byte record */
+	q.viommu_id = viommu;
+	ck_assert_int_eq(io(IOMMU_VEVENTQ_ALLOC, &q), 0);
 	ck_assert_int_eq(dma_rd(4, 0x1000, got, 8), -EIO); /* unmapped VA */
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, q.out_veventq_fd,
+						  (uintptr_t)ev, sizeof(ev), 0),
+			 40);
+	ck_assert_uint_eq(ev[1] & 0xff, 0x10); /* F_TRANSLATION */
+	ck_assert_uint_eq(ev[1] >> 32, 0x42); /* the vSID */
+	ck_assert_uint_eq(ev[3], 0x1000); /* InputAddr */
+	/* a stage 2 fault is the host's: the guest's IPA 0x108000's page
+	 * unmapped from the parent */
+	ck_assert_int_eq(unmap_at(ioas, 0x100000, 16 * PAGE), 0);
+	ck_assert_int_eq(dma_rd(4, 0x10, got, 8), -EIO);
+	ck_assert_int_eq(iommufd_sim_veventq_read(ctx, q.out_veventq_fd,
+						  (uintptr_t)ev, sizeof(ev), 0),
+			 0);
 	/* invalidation: CFGI_CD of vSID 0x42, TLBI_NH_ASID 5 */
 	cmds[0][0] = 0x05 | 0x42ULL << 32;
 	cmds[0][1] = 0;
@@ -797,6 +817,8 @@ START_TEST(test_smmuv3_viommu)
 	ck_assert_uint_eq(done, 0);
 	/* teardown in the kernel's order */
 	ck_assert_int_eq(iommufd_sim_detach(ctx, dev, IOMMU_NO_PASID), 0);
+	ck_assert_int_eq(iommufd_sim_veventq_close(ctx, q.out_veventq_fd), 0);
+	ck_assert_int_eq(destroy(q.out_veventq_id), 0);
 	ck_assert_int_eq(destroy(nested), 0);
 	ck_assert_int_eq(destroy(vd.out_vdevice_id), 0);
 	ck_assert_int_eq(destroy(viommu), 0);
