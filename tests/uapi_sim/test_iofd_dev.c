@@ -826,6 +826,44 @@ START_TEST(test_smmuv3_viommu)
 }
 END_TEST
 
+/* Dirty tracking on an SMMUv3 device (HTTU dirty state: DBM leaves,
+ * AP[2] cleared by the hardware on a write; arm_smmu_read_and_clear_dirty
+ * through io-pgtable-arm): enabling clears, only written pages report,
+ * a report clears, a later write is seen again. */
+START_TEST(test_smmuv3_dirty)
+{
+	struct iommu_hwpt_set_dirty_tracking sd = {
+		.size = sizeof(sd), .flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE
+	};
+	uint8_t *buf = pages(16), b = 1;
+	uint32_t ioas = ioas_alloc(), dev = bind(4);
+	uint64_t bits[2];
+
+	sd.hwpt_id = hwpt_alloc(dev, ioas, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, 0);
+	ck_assert_int_eq(map_at(ioas, buf, 16 * PAGE, 0x100000, RW), 0);
+	attach(dev, sd.hwpt_id);
+	ck_assert_int_eq(io(IOMMU_HWPT_SET_DIRTY_TRACKING, &sd), 0);
+	ck_assert_int_eq(dma_wr(4, 0x100000 + 3 * PAGE + 9, &b, 1), 0);
+	ck_assert_int_eq(dma_wr(4, 0x100000 + 12 * PAGE, &b, 1), 0);
+	ck_assert_int_eq(dma_rd(4, 0x100000 + 5 * PAGE, &b, 1), 0);
+	memset(bits, 0, sizeof(bits));
+	ck_assert_int_eq(get_dirty_bitmap(sd.hwpt_id, 0x100000, 16 * PAGE, PAGE,
+					  bits, 0),
+			 0);
+	ck_assert_uint_eq(bits[0], (1u << 3) | (1u << 12));
+	memset(bits, 0, sizeof(bits));
+	ck_assert_int_eq(get_dirty_bitmap(sd.hwpt_id, 0x100000, 16 * PAGE, PAGE,
+					  bits, 0),
+			 0);
+	ck_assert_uint_eq(bits[0], 0);
+	ck_assert_int_eq(dma_wr(4, 0x100000 + 3 * PAGE, &b, 1), 0);
+	ck_assert_int_eq(get_dirty_bitmap(sd.hwpt_id, 0x100000, 16 * PAGE, PAGE,
+					  bits, 0),
+			 0);
+	ck_assert_uint_eq(bits[0], 1u << 3);
+}
+END_TEST
+
 /* hw_pagetable.c iommufd_hwpt_set_dirty_tracking and
  * iommufd_hwpt_get_dirty_bitmap, read from the unit's second-stage D
  * bits (ECAP.SSADS) after real DMA writes. */
@@ -1040,6 +1078,7 @@ int main(void)
 	tcase_add_test(tc, test_attach_dma);
 	tcase_add_test(tc, test_smmuv3_device);
 	tcase_add_test(tc, test_smmuv3_viommu);
+	tcase_add_test(tc, test_smmuv3_dirty);
 	tcase_add_test(tc, test_groups);
 	tcase_add_test(tc, test_replace_explicit);
 	tcase_add_test(tc, test_reserved);
