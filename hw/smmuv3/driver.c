@@ -2,9 +2,10 @@
 /*
  * driver.c - the SMMUv3 driver side: bring-up, domains, STE and CD
  * programming with the hitless update, attach / replace / detach (PASIDs
- * included), map and unmap with the TLBIs each stage needs, dirty
- * tracking, hw_info, nested STEs from user data, user invalidation
- * commands, and reading the event queue.
+ * included), hw_info. drv_cmdq.c holds the command queue, the TLBIs each
+ * stage needs after an unmap or a dirty clear, and the event queue;
+ * drv_nested.c nested STEs from user data and user invalidation
+ * commands; drv_private.h what they share.
  *
  * Everything follows torvalds/linux drivers/iommu/arm/arm-smmu-v3/
  * arm-smmu-v3.c and arm-smmu-v3-iommufd.c (function names cited where a
@@ -41,113 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "driver.h"
-#include "pgtable.h"
-#include "regs.h"
-#include "structs.h"
-
-/*
- * Attribute fields the unit does not decode, so structs.h lacks them;
- * positions from torvalds/linux drivers/iommu/arm/arm-smmu-v3/
- * arm-smmu-v3.h (CTXDESC_CD_0_TCR_*, STRTAB_STE_1_*, STRTAB_STE_2_*,
- * CR1_*, CR2_*, CMDQ_SYNC_0_*) and shared/reference/smmuv3.md 1.3, 2.2,
- * 3.2, 5.2.
- */
-#define CD0_IR0 GENMASK_ULL(9, 8)
-#define CD0_OR0 GENMASK_ULL(11, 10)
-#define CD0_SH0 GENMASK_ULL(13, 12)
-#define STE1_S1CIR GENMASK_ULL(3, 2)
-#define STE1_S1COR GENMASK_ULL(5, 4)
-#define STE1_S1CSH GENMASK_ULL(7, 6)
-#define STE1_MEV BIT_ULL(19)
-#define STE1_SHCFG GENMASK_ULL(45, 44)
-#define STE2_VTCR GENMASK_ULL(50, 32)
-#define STE2_S2IR0 GENMASK_ULL(41, 40)
-#define STE2_S2OR0 GENMASK_ULL(43, 42)
-#define STE2_S2SH0 GENMASK_ULL(45, 44)
-#define CR1_QUEUE_IC GENMASK_ULL(1, 0)
-#define CR1_QUEUE_OC GENMASK_ULL(3, 2)
-#define CR1_QUEUE_SH GENMASK_ULL(5, 4)
-#define CR1_TABLE_IC GENMASK_ULL(7, 6)
-#define CR1_TABLE_OC GENMASK_ULL(9, 8)
-#define CR1_TABLE_SH GENMASK_ULL(11, 10)
-#define CR2_RECINVSID BIT_ULL(1)
-#define CR2_PTM BIT_ULL(2)
-#define SYNC0_MSH GENMASK_ULL(23, 22)
-#define SYNC0_MSIATTR GENMASK_ULL(27, 24)
-
-#define CACHE_WB 1 /* CR1 and STE/CD walk attributes: write-back */
-#define SH_ISH 3 /* inner shareable */
-#define MEMATTR_OIWB 0xf
-/* io-pgtable-arm's MAIR: NC, WBRWA, Device-nGnRE, INC_OWBRWA */
-#define LINUX_MAIR 0xf404ff44ULL
-
-#define NQW 8 /* qwords of an STE or a CD */
-#define STRTAB_SPLIT 8
-#define L1_BITS_MAX 9 /* one frame of L1 descriptors */
-#define SSID_BITS_MAX 10
-#define CMDQ_LOG2 8
-#define EVTQ_LOG2 7
-#define CMDQ_BATCH 64 /* commands per CMD_SYNC */
-#define POLL_MAX 1000 /* register and MSI polls; the unit answers at once */
-#define TLBI_OPS_MAX 64 /* per-page TLBIs before a whole-context one */
-
-struct smmu_stream {
-	uint32_t sid;
-	struct smmu_domain *dom; /* traffic without SSID; NULL: blocked */
-	uint64_t cdtab; /* CD table, 0: none */
-	unsigned int nssids; /* valid CDs at SSIDs other than 0 */
-};
-
-struct smmu_att {
-	uint32_t sid, ssid;
-	struct smmu_domain *dom;
-};
-
-struct smmu_drv {
-	struct sim_unit *u;
-	struct pm_space *pm;
-	uint32_t idr[6];
-	unsigned int oas_code, oas_bits;
-	unsigned int sid_bits; /* StreamIDs the table covers */
-	unsigned int ssid_bits; /* S1CDMax */
-	bool two_level;
-	uint64_t strtab;
-	unsigned int strtab_order;
-	uint64_t l2[1u << L1_BITS_MAX];
-	uint64_t cmdq, evtq;
-	uint32_t cmdq_prod, evtq_cons, cr0;
-	uint8_t asid_map[65536 / 8], vmid_map[65536 / 8];
-	struct smmu_stream *streams;
-	size_t nstreams, streams_cap;
-	struct smmu_att *att;
-	size_t natt, att_cap;
-};
-
-/* ---- registers and memory ----------------------------------------------- */
-
-static uint64_t rd(const struct smmu_drv *drv, uint64_t off)
-{
-	struct sim_err err;
-	uint64_t v = 0;
-
-	drv->u->ops->mmio_read(drv->u, off, 4, &v, &err);
-	return v;
-}
-
-static void wr(struct smmu_drv *drv, uint64_t off, unsigned int size,
-	       uint64_t v)
-{
-	struct sim_err err;
-
-	drv->u->ops->mmio_write(drv->u, off, size, v, &err);
-}
-
-/* The host mapping of @pa inside a frame (or block) the driver owns. */
-static uint8_t *host(struct smmu_drv *drv, uint64_t base, uint64_t off)
-{
-	return pm_frame_host(drv->pm, base) + off;
-}
+#include "drv_private.h"
 
 /* Write a register and poll its ACK mirror (arm_smmu_write_reg_sync). */
 static int write_sync(struct smmu_drv *drv, uint64_t off, uint64_t ack,
@@ -185,121 +80,6 @@ static int gbpa_update(struct smmu_drv *drv, uint32_t set, uint32_t clr)
 		if (!(rd(drv, SMMU_GBPA) & SMMU_GBPA_UPDATE))
 			return 0;
 	return -EIO;
-}
-
-/* ---- the command queue -------------------------------------------------- */
-
-#define CMDQ_IW ((2u << CMDQ_LOG2) - 1) /* index and wrap bit */
-
-static uint8_t *cmdq_slot(struct smmu_drv *drv, uint32_t prod)
-{
-	return host(drv, drv->cmdq,
-		    (uint64_t)(prod & ((1u << CMDQ_LOG2) - 1)) * 16);
-}
-
-static void cmdq_put(struct smmu_drv *drv, uint64_t w0, uint64_t w1)
-{
-	uint8_t *slot = cmdq_slot(drv, drv->cmdq_prod);
-
-	st_le64(slot, w0);
-	st_le64(slot + 8, w1);
-	drv->cmdq_prod = (drv->cmdq_prod + 1) & CMDQ_IW;
-}
-
-static bool cmdq_err_active(struct smmu_drv *drv)
-{
-	return (rd(drv, SMMU_GERROR) ^ rd(drv, SMMU_GERRORN)) &
-	       SMMU_GERROR_CMDQ_ERR;
-}
-
-/*
- * A command error: the bad command becomes a CMD_SYNC and GERRORN
- * acknowledges the error, so the queue runs on (arm_smmu_cmdq_skip_err
- * and arm_smmu_gerror_handler).
- */
-static void cmdq_skip_err(struct smmu_drv *drv, uint32_t cons)
-{
-	uint8_t *slot = cmdq_slot(drv, cons);
-
-	st_le64(slot, SMMU_CMD_SYNC);
-	st_le64(slot + 8, 0);
-	wr(drv, SMMU_GERRORN, 4,
-	   rd(drv, SMMU_GERRORN) ^ (uint32_t)SMMU_GERROR_CMDQ_ERR);
-}
-
-/*
- * Issue up to CMDQ_BATCH commands and a CMD_SYNC, and wait for it. @ran
- * gets how many of the commands completed before an error. The queue is
- * empty on entry: every submission waits for its SYNC.
- */
-static int cmdq_batch(struct smmu_drv *drv, const uint64_t (*cmd)[2],
-		      unsigned int n, unsigned int *ran)
-{
-	uint32_t start = drv->cmdq_prod, sync, cons = 0;
-	uint64_t msi;
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		cmdq_put(drv, cmd[i][0], cmd[i][1]);
-	sync = drv->cmdq_prod;
-	msi = drv->cmdq + (uint64_t)(sync & ((1u << CMDQ_LOG2) - 1)) * 16;
-	/* MSIData 0 overwrites the SYNC's own (non-zero) first word */
-	cmdq_put(drv,
-		 SMMU_CMD_SYNC |
-			 FIELD_PREP(SMMU_CMD_SYNC_CS, SMMU_CMD_SYNC_CS_IRQ) |
-			 FIELD_PREP(SYNC0_MSH, SH_ISH) |
-			 FIELD_PREP(SYNC0_MSIATTR, MEMATTR_OIWB),
-		 msi & SMMU_CMD1_SYNC_MSIADDR);
-	wr(drv, SMMU_CMDQ_PROD, 4, drv->cmdq_prod);
-	for (i = 0; i < POLL_MAX; i++)
-		if (!ld_le32(cmdq_slot(drv, sync)))
-			break;
-	cons = (uint32_t)rd(drv, SMMU_CMDQ_CONS);
-	if (i < POLL_MAX && !cmdq_err_active(drv) &&
-	    (cons & CMDQ_IW) == drv->cmdq_prod) {
-		*ran = n;
-		return 0;
-	}
-	*ran = ((cons & CMDQ_IW) - start) & CMDQ_IW;
-	if (*ran > n)
-		*ran = n;
-	if (cmdq_err_active(drv))
-		cmdq_skip_err(drv, cons);
-	return -EIO;
-}
-
-/**
- * cmdq_submit() - every command the driver sends goes through here, in
- * batches that each end with a CMD_SYNC.
- * @drv: the driver.
- * @cmd: the commands.
- * @n: how many.
- * @done: if not NULL, how many completed (all of them on success).
- *
- * Return: 0 or -EIO.
- */
-static int cmdq_submit(struct smmu_drv *drv, const uint64_t (*cmd)[2],
-		       unsigned int n, unsigned int *done)
-{
-	unsigned int off = 0, ran = 0;
-	int ret = 0;
-
-	do {
-		unsigned int k = n - off < CMDQ_BATCH ? n - off : CMDQ_BATCH;
-
-		ret = cmdq_batch(drv, cmd + off, k, &ran);
-		off += ran;
-	} while (!ret && off < n);
-	if (done)
-		*done = off;
-	return ret;
-}
-
-static int cmd1(struct smmu_drv *drv, uint64_t w0, uint64_t w1)
-{
-	const uint64_t c[1][2] = { { w0, w1 } };
-
-	return cmdq_submit(drv, c, 1, NULL);
 }
 
 /* ---- hitless STE / CD updates (arm_smmu_write_entry) -------------------- */
@@ -376,7 +156,7 @@ static void entry_set(struct entry_writer *w, const uint64_t *target,
 		}
 	}
 	if (changed && !w->ret)
-		w->ret = cmd1(w->drv, w->cfgi[0], w->cfgi[1]);
+		w->ret = drv_cmd1(w->drv, w->cfgi[0], w->cfgi[1]);
 }
 
 /*
@@ -461,9 +241,9 @@ static int ste_ptr(struct smmu_drv *drv, uint32_t sid, uint8_t **p)
 			FIELD_PREP(SMMU_L1STD_SPAN, STRTAB_SPLIT + 1) |
 				(l2 & SMMU_L1STD_L2PTR));
 		drv->l2[i1] = l2;
-		ret = cmd1(drv,
-			   SMMU_CMD_CFGI_STE | FIELD_PREP(SMMU_CMD_SID, sid),
-			   0);
+		ret = drv_cmd1(
+			drv, SMMU_CMD_CFGI_STE | FIELD_PREP(SMMU_CMD_SID, sid),
+			0);
 		if (ret)
 			return ret;
 	}
@@ -541,10 +321,10 @@ static int queues_init(struct smmu_drv *drv)
 	if (ret)
 		return ret;
 	/* forget whatever the unit may have cached */
-	ret = cmd1(drv, SMMU_CMD_CFGI_STE_RANGE,
-		   FIELD_PREP(SMMU_CMD1_RANGE, 31));
+	ret = drv_cmd1(drv, SMMU_CMD_CFGI_STE_RANGE,
+		       FIELD_PREP(SMMU_CMD1_RANGE, 31));
 	if (!ret)
-		ret = cmd1(drv, SMMU_CMD_TLBI_NSNH_ALL, 0);
+		ret = drv_cmd1(drv, SMMU_CMD_TLBI_NSNH_ALL, 0);
 	if (ret)
 		return ret;
 	wr(drv, SMMU_EVENTQ_BASE, 8,
@@ -829,15 +609,15 @@ int smmu_domain_free(struct smmu_domain *dom)
 		return 0;
 	}
 	if (dom->kind == SMMU_DOMAIN_S1)
-		cmd1(drv,
-		     SMMU_CMD_TLBI_NH_ASID |
-			     FIELD_PREP(SMMU_CMD_ASID, dom->asid),
-		     0);
+		drv_cmd1(drv,
+			 SMMU_CMD_TLBI_NH_ASID |
+				 FIELD_PREP(SMMU_CMD_ASID, dom->asid),
+			 0);
 	else
-		cmd1(drv,
-		     SMMU_CMD_TLBI_S12_VMALL |
-			     FIELD_PREP(SMMU_CMD_VMID, dom->vmid),
-		     0);
+		drv_cmd1(drv,
+			 SMMU_CMD_TLBI_S12_VMALL |
+				 FIELD_PREP(SMMU_CMD_VMID, dom->vmid),
+			 0);
 	dom->ops->destroy(&dom->pt);
 	id_free(drv->asid_map, dom->asid);
 	id_free(drv->vmid_map, dom->vmid);
@@ -871,145 +651,6 @@ int smmu_domain_map(struct smmu_domain *dom, uint64_t iova, uint64_t pa,
 	if (dom->kind == SMMU_DOMAIN_NESTED)
 		return -EINVAL; /* the user owns its stage 1 */
 	return dom->ops->map(&dom->pt, iova, pa, len, prot);
-}
-
-/* ---- TLB invalidation (arm_smmu_tlb_inv_range_domain) ------------------- */
-
-struct cmd_list {
-	uint64_t c[80][2];
-	unsigned int n;
-};
-
-static void cl_add(struct cmd_list *cl, uint64_t w0, uint64_t w1)
-{
-	if (cl->n < ARRAY_SIZE(cl->c)) {
-		cl->c[cl->n][0] = w0;
-		cl->c[cl->n][1] = w1;
-		cl->n++;
-	}
-}
-
-/*
- * By-address commands for [iova, iova + len) in 4 KiB pages. With RIL
- * (__arm_smmu_tlb_inv_range): each command takes the lowest set bits of
- * the page count as NUM x 2^SCALE pages, TG 4K, TTL 0 (not leaf only:
- * unmap may free tables). Without RIL one command per page up to
- * TLBI_OPS_MAX pages (Linux's CMDQ_MAX_TLBI_OPS is 512; the list here is
- * smaller); beyond either limit the caller's whole-context command (@all)
- * is used instead.
- */
-static void tlbi_range(struct smmu_drv *drv, struct cmd_list *cl, uint64_t w0,
-		       uint64_t all, uint64_t iova, uint64_t len)
-{
-	uint64_t start = iova & ~0xfffULL;
-	uint64_t pages = ((iova + len + 0xfff) >> 12) - (start >> 12);
-
-	if (!(drv->idr[3] & SMMU_IDR3_RIL)) {
-		if (pages >= TLBI_OPS_MAX) {
-			cl_add(cl, all, 0);
-			return;
-		}
-		for (uint64_t i = 0; i < pages; i++)
-			cl_add(cl, w0, (start + (i << 12)) & SMMU_CMD1_ADDR);
-		return;
-	}
-	if ((pages & 31) == 1)
-		pages++; /* never NUM 0 with SCALE 0 (Linux's errata note) */
-	while (pages) {
-		unsigned int scale = (unsigned int)__builtin_ctzll(pages);
-		uint64_t num = (pages >> scale) & 31;
-
-		if (scale > 31) {
-			cl_add(cl, all, 0);
-			return;
-		}
-		cl_add(cl,
-		       w0 | FIELD_PREP(SMMU_CMD_NUM, num - 1) |
-			       FIELD_PREP(SMMU_CMD_SCALE, scale),
-		       FIELD_PREP(SMMU_CMD1_TG, 1) | (start & SMMU_CMD1_ADDR));
-		start += num << (scale + 12);
-		pages -= num << scale;
-	}
-}
-
-/*
- * What the unit may cache of [iova, iova + len) in @dom: stage 1 by ASID
- * (VMID 0, as arm_smmu_make_cdtable_ste sets it); stage 2 by VMID and
- * IPA, then, for a nesting parent, TLBI_NH_ALL of the VMID so combined
- * entries of the nested domains on it go too (Linux v6.13+:
- * "When the S2 domain changes all the nested S1 ASIDs have to be flushed
- * too").
- */
-static int flush_range(struct smmu_domain *dom, uint64_t iova, uint64_t len)
-{
-	struct cmd_list cl = { .n = 0 };
-	uint64_t vmid = FIELD_PREP(SMMU_CMD_VMID, dom->vmid);
-
-	if (dom->kind == SMMU_DOMAIN_S1) {
-		uint64_t asid = FIELD_PREP(SMMU_CMD_ASID, dom->asid);
-
-		tlbi_range(dom->drv, &cl, SMMU_CMD_TLBI_NH_VA | asid,
-			   SMMU_CMD_TLBI_NH_ASID | asid, iova, len);
-	} else {
-		tlbi_range(dom->drv, &cl, SMMU_CMD_TLBI_S2_IPA | vmid,
-			   SMMU_CMD_TLBI_S12_VMALL | vmid, iova, len);
-		if ((dom->flags & SMMU_DOMAIN_NEST_PARENT) || dom->nested_users)
-			cl_add(&cl, SMMU_CMD_TLBI_NH_ALL | vmid, 0);
-	}
-	return cmdq_submit(dom->drv, cl.c, cl.n, NULL);
-}
-
-/**
- * smmu_domain_unmap() - unmap a range, then invalidate it: stage 1
- * TLBI_NH_VA for the ASID, stage 2 TLBI_S2_IPA (and TLBI_NH_ALL of the
- * VMID for nesting parents), then CMD_SYNC. Attached or not: the TLB may
- * still hold the domain's entries from an earlier attachment.
- * @dom: the domain.
- * @iova: input address.
- * @len: bytes.
- *
- * Return: bytes unmapped.
- */
-uint64_t smmu_domain_unmap(struct smmu_domain *dom, uint64_t iova, uint64_t len)
-{
-	uint64_t n;
-
-	if (dom->kind == SMMU_DOMAIN_NESTED)
-		return 0;
-	n = dom->ops->unmap(&dom->pt, iova, len);
-	if (n)
-		flush_range(dom, iova, len);
-	return n;
-}
-
-/**
- * smmu_domain_read_and_clear_dirty() - report the pages the SMMU wrote
- * (HTTU dirty state), make them clean and invalidate them as unmap does,
- * so that the next write sets the dirty state again.
- * @dom: a domain allocated with SMMU_DOMAIN_DIRTY.
- * @iova: first address.
- * @len: bytes.
- * @no_clear: report only.
- * @fn: called per dirty page (clipped to the range).
- * @ctx: for @fn.
- *
- * Return: dirty pages reported, -EOPNOTSUPP without dirty tracking, or
- * a range error of the format.
- */
-int64_t smmu_domain_read_and_clear_dirty(struct smmu_domain *dom, uint64_t iova,
-					 uint64_t len, bool no_clear,
-					 pt_dirty_fn fn, void *ctx)
-{
-	int64_t n;
-
-	if (!(dom->flags & SMMU_DOMAIN_DIRTY) || !dom->ops ||
-	    !dom->ops->read_and_clear_dirty)
-		return -EOPNOTSUPP;
-	n = dom->ops->read_and_clear_dirty(&dom->pt, iova, len, no_clear, fn,
-					   ctx);
-	if (n > 0 && !no_clear)
-		flush_range(dom, iova, len);
-	return n;
 }
 
 /* ---- STE and CD contents ------------------------------------------------ */
@@ -1121,7 +762,8 @@ static void cdtab_free(struct smmu_drv *drv, struct smmu_stream *st)
 {
 	if (!st->cdtab)
 		return;
-	cmd1(drv, SMMU_CMD_CFGI_CD_ALL | FIELD_PREP(SMMU_CMD_SID, st->sid), 0);
+	drv_cmd1(drv, SMMU_CMD_CFGI_CD_ALL | FIELD_PREP(SMMU_CMD_SID, st->sid),
+		 0);
 	pm_frame_free_order(drv->pm, st->cdtab, cdtab_order(drv));
 	st->cdtab = 0;
 	st->nssids = 0;
@@ -1235,9 +877,9 @@ static int nested_gone(struct smmu_drv *drv, struct smmu_domain *old)
 {
 	if (!old || old->kind != SMMU_DOMAIN_NESTED)
 		return 0;
-	return cmd1(drv,
-		    SMMU_CMD_TLBI_NH_ALL | FIELD_PREP(SMMU_CMD_VMID, old->vmid),
-		    0);
+	return drv_cmd1(
+		drv,
+		SMMU_CMD_TLBI_NH_ALL | FIELD_PREP(SMMU_CMD_VMID, old->vmid), 0);
 }
 
 /* The stream's traffic without SSID goes to @dom (arm_smmu_attach_dev). */
@@ -1426,199 +1068,5 @@ int smmu_detach(struct smmu_drv *drv, uint32_t sid, uint32_t ssid)
 	if (ret)
 		return ret;
 	att_del(drv, rec);
-	return 0;
-}
-
-/* ---- nested STEs from user data ----------------------------------------- */
-
-#define NEST_ALLOWED0                                       \
-	(SMMU_STE0_V | SMMU_STE0_CONFIG | SMMU_STE0_S1FMT | \
-	 SMMU_STE0_S1CTXPTR | SMMU_STE0_S1CDMAX)
-#define NEST_ALLOWED1                                             \
-	(SMMU_STE1_S1DSS | STE1_S1CIR | STE1_S1COR | STE1_S1CSH | \
-	 SMMU_STE1_S1STALLD | SMMU_STE1_EATS)
-
-/**
- * smmu_nested_validate() - check a user STE (struct
- * iommu_hwpt_arm_smmuv3) as arm_smmu_validate_vste does: V = 0 is fine
- * (it becomes an abort STE); otherwise only the allowed dw0/dw1 bits
- * (shared/reference/smmuv3.md 8), Config abort, bypass or stage 1, EATS
- * 0 or 1.
- * @drv: the driver (unused: the rules do not depend on the unit).
- * @ste: dw0 and dw1 as the user gave them (CPU order).
- *
- * Return: 0 or -EIO.
- */
-int smmu_nested_validate(const struct smmu_drv *drv, const uint64_t ste[2])
-{
-	unsigned int cfg = (unsigned int)FIELD_GET(SMMU_STE0_CONFIG, ste[0]);
-	unsigned int eats = (unsigned int)FIELD_GET(SMMU_STE1_EATS, ste[1]);
-
-	(void)drv;
-	if (!(ste[0] & SMMU_STE0_V))
-		return 0;
-	if ((ste[0] & ~NEST_ALLOWED0) || (ste[1] & ~NEST_ALLOWED1))
-		return -EIO;
-	if (cfg != 0 && cfg != SMMU_STE_CFG_BYPASS && cfg != SMMU_STE_CFG_S1)
-		return -EIO;
-	return eats > 1 ? -EIO : 0;
-}
-
-/**
- * smmu_nested_alloc() - a nested domain: the user's STE over the stage 2
- * @parent (arm_vsmmu_alloc_domain_nested). It shares the parent's VMID;
- * V = 0 is kept as all zeros, EATS is dropped (no ATS).
- * @parent: a stage 2 domain allocated with SMMU_DOMAIN_NEST_PARENT.
- * @ste: the user's dw0 and dw1.
- * @out: the domain.
- *
- * Return: 0, -EINVAL (parent), -EIO (smmu_nested_validate()), -ENOMEM.
- */
-int smmu_nested_alloc(struct smmu_domain *parent, const uint64_t ste[2],
-		      struct smmu_domain **out)
-{
-	struct smmu_domain *dom;
-	int ret;
-
-	*out = NULL;
-	if (parent->kind != SMMU_DOMAIN_S2 ||
-	    !(parent->flags & SMMU_DOMAIN_NEST_PARENT))
-		return -EINVAL;
-	ret = smmu_nested_validate(parent->drv, ste);
-	if (ret)
-		return ret;
-	dom = calloc(1, sizeof(*dom));
-	if (!dom)
-		return -ENOMEM;
-	dom->drv = parent->drv;
-	dom->kind = SMMU_DOMAIN_NESTED;
-	dom->vmid = parent->vmid;
-	dom->parent = parent;
-	if (ste[0] & SMMU_STE0_V) {
-		dom->ste[0] = ste[0];
-		dom->ste[1] = ste[1] & ~SMMU_STE1_EATS;
-	}
-	parent->nested_users++;
-	*out = dom;
-	return 0;
-}
-
-/* ---- user invalidation (arm_vsmmu_cache_invalidate) --------------------- */
-
-/* arm_vsmmu_convert_user_cmd: the VMID or StreamID is the host's. */
-static int convert_user_cmd(uint16_t vmid, uint64_t c[2],
-			    smmu_vsid_fn vsid_to_sid, void *ctx)
-{
-	uint32_t sid;
-	int ret;
-
-	switch (FIELD_GET(SMMU_CMD_OP, c[0])) {
-	case SMMU_CMD_TLBI_NSNH_ALL:
-		c[0] = SMMU_CMD_TLBI_NH_ALL | FIELD_PREP(SMMU_CMD_VMID, vmid);
-		c[1] = 0;
-		return 0;
-	case SMMU_CMD_TLBI_NH_VA:
-	case SMMU_CMD_TLBI_NH_VAA:
-	case SMMU_CMD_TLBI_NH_ALL:
-	case SMMU_CMD_TLBI_NH_ASID:
-		c[0] = (c[0] & ~SMMU_CMD_VMID) |
-		       FIELD_PREP(SMMU_CMD_VMID, vmid);
-		return 0;
-	case SMMU_CMD_ATC_INV:
-	case SMMU_CMD_CFGI_CD:
-	case SMMU_CMD_CFGI_CD_ALL:
-		if (!vsid_to_sid)
-			return -EIO;
-		ret = vsid_to_sid(ctx, (uint32_t)FIELD_GET(SMMU_CMD_SID, c[0]),
-				  &sid);
-		if (ret)
-			return ret;
-		c[0] = (c[0] & ~SMMU_CMD_SID) | FIELD_PREP(SMMU_CMD_SID, sid);
-		return 0;
-	default:
-		return -EIO;
-	}
-}
-
-/**
- * smmu_user_invalidate() - carry out a vIOMMU's invalidation commands
- * (IOMMU_HWPT_INVALIDATE on an SMMUv3 vIOMMU) by the rules of
- * arm_vsmmu_convert_user_cmd, in batches that each end with CMD_SYNC.
- * At the first command that cannot be converted the commands converted
- * before it are still issued (Linux reports them done without issuing
- * them), then its error is returned.
- * @drv: the driver.
- * @vmid: the vIOMMU's VMID (its stage 2 parent's).
- * @cmds: the commands, two little-endian qwords each.
- * @n: how many.
- * @done: how many were carried out.
- * @vsid_to_sid: virtual to physical StreamID; its error is returned as
- *               is (Linux turns every lookup failure into -EIO).
- * @ctx: for @vsid_to_sid.
- *
- * Return: 0; -EIO (an opcode not allowed, or the SMMU refused a command);
- * the error of @vsid_to_sid.
- */
-int smmu_user_invalidate(struct smmu_drv *drv, uint16_t vmid,
-			 const uint64_t (*cmds)[2], unsigned int n,
-			 unsigned int *done, smmu_vsid_fn vsid_to_sid,
-			 void *ctx)
-{
-	uint64_t batch[CMDQ_BATCH][2];
-	unsigned int nb = 0, ran, i;
-	int ret = 0, err = 0;
-
-	*done = 0;
-	for (i = 0; i < n && !err; i++) {
-		batch[nb][0] = ld_le64(&cmds[i][0]);
-		batch[nb][1] = ld_le64(&cmds[i][1]);
-		err = convert_user_cmd(vmid, batch[nb], vsid_to_sid, ctx);
-		if (!err)
-			nb++;
-		if (nb < CMDQ_BATCH && i + 1 < n && !err)
-			continue;
-		if (!nb)
-			break;
-		ret = cmdq_submit(drv, batch, nb, &ran);
-		*done += ran;
-		nb = 0;
-		if (ret)
-			return ret;
-	}
-	return err;
-}
-
-/* ---- the event queue ---------------------------------------------------- */
-
-#define EVTQ_IW ((2u << EVTQ_LOG2) - 1)
-
-/**
- * smmu_drv_read_event() - the oldest record in the event queue, consumed
- * (EVENTQ_CONS advanced, index and wrap bit; an overflow is acknowledged
- * by copying OVFLG to OVACKFLG, as Linux's queue_sync_cons_ovf).
- * @drv: the driver.
- * @rec: the record's four doublewords.
- *
- * Return: 0, or -ENOENT when the queue is empty.
- */
-int smmu_drv_read_event(struct smmu_drv *drv, uint64_t rec[4])
-{
-	uint32_t prod = (uint32_t)rd(drv, SMMU_EVENTQ_PROD);
-	uint32_t cons = drv->evtq_cons, ovf = prod & (uint32_t)SMMU_Q_OVF;
-	uint8_t *slot;
-
-	if ((prod & EVTQ_IW) == (cons & EVTQ_IW)) {
-		if ((cons & (uint32_t)SMMU_Q_OVF) != ovf) {
-			drv->evtq_cons = (cons & EVTQ_IW) | ovf;
-			wr(drv, SMMU_EVENTQ_CONS, 4, drv->evtq_cons);
-		}
-		return -ENOENT;
-	}
-	slot = host(drv, drv->evtq,
-		    (uint64_t)(cons & ((1u << EVTQ_LOG2) - 1)) * SMMU_EVT_SIZE);
-	for (unsigned int i = 0; i < 4; i++)
-		rec[i] = ld_le64(slot + 8 * i);
-	drv->evtq_cons = ((cons + 1) & EVTQ_IW) | ovf;
-	wr(drv, SMMU_EVENTQ_CONS, 4, drv->evtq_cons);
 	return 0;
 }
