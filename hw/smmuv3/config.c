@@ -164,7 +164,9 @@ static int decode_s2(struct smmuv3 *s, const uint64_t *dw,
 	c->sl = (uint8_t)sl;
 	c->affd = dw[2] & SMMU_STE2_S2AFFD;
 	c->ha = dw[2] & SMMU_STE2_S2HA;
-	c->hd = dw[2] & SMMU_STE2_S2HD;
+	/* S2HA 0 with S2HD 1 is reserved and behaves as both 0 (IHI 0070
+	 * 5.2, S2HA): no dirty state without the access flag */
+	c->hd = (dw[2] & SMMU_STE2_S2HD) && c->ha;
 	c->xnx = s->idr[3] & SMMU_IDR3_XNX;
 	c->record = dw[2] & SMMU_STE2_S2R;
 	return 0;
@@ -357,7 +359,8 @@ int smmu_decode_cd(struct smmuv3 *s, const uint64_t dw[4], struct smmu_cd *cd)
 	c->tbi = (uint8_t)FIELD_GET(SMMU_CD0_TBI, dw[0]);
 	c->affd = dw[0] & SMMU_CD0_AFFD;
 	c->ha = dw[0] & SMMU_CD0_HA;
-	c->hd = dw[0] & SMMU_CD0_HD;
+	/* HA 0 with HD 1 behaves as both 0 (IHI 0070 5.4, CD.HA) */
+	c->hd = (dw[0] & SMMU_CD0_HD) && c->ha;
 	c->wxn = dw[0] & SMMU_CD0_WXN;
 	c->uwxn = dw[0] & SMMU_CD0_UWXN;
 	c->pan = dw[0] & SMMU_CD0_PAN;

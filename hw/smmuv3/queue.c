@@ -100,8 +100,8 @@ void smmu_gerror_raise(struct smmuv3 *s, uint32_t bit)
  * smmu_event() - write one 32-byte record to the event queue: dropped
  * (and counted) while the queue is disabled; when it is full, OVFLG in
  * EVENTQ_PROD toggles and the record is lost; an abort writing it is
- * GERROR.EVENTQ_ABT_ERR. Each record written sends the queue's MSI when
- * enabled.
+ * GERROR.EVENTQ_ABT_ERR. The queue's MSI is sent, when enabled, as a
+ * record makes the queue non-empty (IHI 0070 3.18.2).
  * @s: the unit.
  * @rec: the record's four doublewords.
  */
@@ -109,6 +109,7 @@ void smmu_event(struct smmuv3 *s, const uint64_t rec[4])
 {
 	struct smmu_queue *q = &s->evtq;
 	uint8_t b[SMMU_EVT_SIZE];
+	bool was_empty;
 	uint64_t pa;
 
 	if (!(s->cr0 & SMMU_CR0_EVENTQEN)) {
@@ -121,6 +122,7 @@ void smmu_event(struct smmuv3 *s, const uint64_t rec[4])
 		s->events_lost++;
 		return;
 	}
+	was_empty = q_empty(q);
 	pa = q_slot(q, q->prod, SMMU_EVT_SIZE);
 	for (unsigned int i = 0; i < 4; i++)
 		st_le64(b + 8 * i, rec[i]);
@@ -132,7 +134,8 @@ void smmu_event(struct smmuv3 *s, const uint64_t rec[4])
 	q->prod = q_next(q, q->prod);
 	if (s->nlog < SMMU_EVENT_LOG_MAX)
 		memcpy(s->log[s->nlog++], rec, 4 * sizeof(rec[0]));
-	if ((s->irq_ctrl & SMMU_IRQ_CTRL_EVENTQ) && q->irq_cfg0)
+	/* the interrupt fires as the queue turns non-empty (3.18.2) */
+	if (was_empty && (s->irq_ctrl & SMMU_IRQ_CTRL_EVENTQ) && q->irq_cfg0)
 		msi_write(s, q->irq_cfg0, q->irq_cfg1,
 			  SMMU_GERROR_MSI_EVTQ_ABT);
 }
@@ -264,8 +267,8 @@ static int cmd_exec(struct smmuv3 *s, uint64_t w0, uint64_t w1)
 	case SMMU_CMD_TLBI_S2_IPA:
 	case SMMU_CMD_TLBI_NSNH_ALL:
 		return cmd_tlbi(s, op, w0, w1);
-	case SMMU_CMD_ATC_INV:
-		return SMMU_CERROR_NONE; /* no ATC (docs/smmuv3.md) */
+	case SMMU_CMD_ATC_INV: /* ILLEGAL with IDR0.ATS 0 (IHI 0070 4.5.1) */
+		return SMMU_CERROR_ILL;
 	case SMMU_CMD_SYNC:
 		return cmd_sync(s, w0, w1);
 	default: /* EL2/EL3 TLBIs (no IDR0.HYP), PRI, stalls, unknown */

@@ -634,8 +634,11 @@ void smmu_translate(struct sim_unit *u, const struct dma_req *req,
 			ok_bypass(req, res);
 		return;
 	}
+	/* C_BAD_STREAMID is recorded only with CR2.RECINVSID (7.3.3) */
 	if (smmu_get_ste(s, req->source_id, &ste, &cf))
-		fail(s, req, res, cf.event, NULL, cf.fetch_addr, true);
+		fail(s, req, res, cf.event, NULL, cf.fetch_addr,
+		     cf.event != SMMU_EVT_C_BAD_STREAMID ||
+			     (s->cr2 & SMMU_CR2_RECINVSID));
 	else if (ste.config < SMMU_STE_CFG_BYPASS)
 		fail(s, req, res, 0, NULL, 0, false);
 	else

@@ -390,6 +390,43 @@ START_TEST(test_tbi_tlbi)
 }
 END_TEST
 
+/* Three rules from the IHI 0070 text: CMD_ATC_INV is ILLEGAL without
+ * IDR0.ATS (4.5.1); HD without HA behaves as neither (5.4, CD.HA): a
+ * write to a clean DBM page is refused, nothing is written back; the
+ * event-queue MSI fires as the queue turns non-empty, not per record
+ * (3.18.2). */
+START_TEST(test_spec_rules)
+{
+	uint64_t pte, v;
+
+	make_unit("httu=2");
+	bring_up();
+	ck_assert_int_eq(submit(0x40, 0), 0);
+	ck_assert_uint_eq(rd(SMMU_GERROR, 4), SMMU_GERROR_CMDQ_ERR);
+	ck_assert_uint_eq(FIELD_GET(SMMU_CMDQ_CONS_ERR, rd(SMMU_CMDQ_CONS, 4)),
+			  SMMU_CERROR_ILL);
+	st(0x20000, 0x46);
+	wr(SMMU_GERRORN, 4, SMMU_GERROR_CMDQ_ERR);
+	s1_stream(SMMU_CD0_HD, 0x80000, AF | AP1 | AP2 | DBM);
+	ck_assert(!xlate(1, 0x10, DMA_ACC_WRITE).ok);
+	ck_assert_int_eq(pm_ld64_le(pm, 0x53000, &pte), 0);
+	ck_assert(pte & AP2);
+	/* the MSI: once for two records */
+	wr(SMMU_EVENTQ_IRQ_CFG0, 8, 0x70000);
+	wr(SMMU_EVENTQ_IRQ_CFG1, 4, 0xe1);
+	wr(SMMU_IRQ_CTRL, 4, SMMU_IRQ_CTRL_EVENTQ);
+	wr(SMMU_EVENTQ_CONS, 4, rd(SMMU_EVENTQ_PROD, 4)); /* drained */
+	ck_assert(!xlate(2, 0, DMA_ACC_READ).ok);
+	ck_assert_int_eq(pm_ld64_le(pm, 0x70000, &v), 0);
+	ck_assert_uint_eq(v, 0xe1);
+	st(0x70000, 0);
+	ck_assert(!xlate(3, 0, DMA_ACC_READ).ok);
+	ck_assert_int_eq(pm_ld64_le(pm, 0x70000, &v), 0);
+	ck_assert_uint_eq(v, 0); /* not empty before it: no new MSI */
+	teardown();
+}
+END_TEST
+
 /* HTTU dirty state: a read caches the page without its write right, so
  * the first write walks again and clears AP[2] (smmuv3.md 4.2); a
  * second write hits the cache. */
@@ -446,6 +483,7 @@ int main(void)
 	tcase_add_test(tc, test_strict_config);
 	tcase_add_test(tc, test_config_cached_until_cfgi);
 	tcase_add_test(tc, test_tbi_tlbi);
+	tcase_add_test(tc, test_spec_rules);
 	tcase_add_test(tc, test_dirty_after_cached_read);
 	tcase_add_test(tc, test_reset);
 	suite_add_tcase(s, tc);
