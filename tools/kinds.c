@@ -9,11 +9,13 @@
  */
 #include "script.h"
 
+#include "hw/ppc_tce/ppc_tce.h"
 #include "hw/smmuv3/smmuv3.h"
 #include "hw/vtd/vtd.h"
 
 const struct sim_unit_ops *const iommusim_unit_kinds[] = {
 	&vtd_unit_ops,
 	&smmuv3_unit_ops,
+	&ppc_tce_unit_ops,
 	NULL,
 };
