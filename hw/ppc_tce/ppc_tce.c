@@ -49,6 +49,7 @@ static void tce_reset(struct sim_unit *u)
 	memset(p->frozen, 0, p->num_pes * sizeof(*p->frozen));
 	p->nev = 0;
 	p->ev_overflow = false;
+	tce_papr_reset(p);
 	tcache_flush(u->tc);
 }
 
@@ -57,6 +58,7 @@ static void tce_destroy(struct sim_unit *u)
 	struct tce_phb *p = to_tce_phb(u);
 
 	tcache_destroy(u->tc);
+	tce_papr_fini(p);
 	free(p->rtt);
 	free(p->tvt);
 	free(p->frozen);
@@ -83,8 +85,9 @@ static int tce_create(struct pm_space *mem, struct sim_opts *opts,
 	p->rtt = calloc(TCE_NUM_RIDS, sizeof(*p->rtt));
 	p->tvt = calloc(2 * p->num_pes, sizeof(*p->tvt));
 	p->frozen = calloc(p->num_pes, sizeof(*p->frozen));
-	if (!p->rtt || !p->tvt || !p->frozen ||
+	if (!p->rtt || !p->tvt || !p->frozen || tce_papr_init(p) ||
 	    tcache_create(64, 4, &tce_tc_ops, p, &p->u.tc)) {
+		tce_papr_fini(p);
 		free(p->rtt);
 		free(p->tvt);
 		free(p->frozen);
@@ -250,6 +253,9 @@ static int tce_command(struct sim_unit *u, int argc, char **argv,
 {
 	struct tce_phb *p = to_tce_phb(u);
 
+	if (!strcmp(argv[0], "papr") || !strcmp(argv[0], "hcall") ||
+	    !strcmp(argv[0], "rtas"))
+		return tce_papr_command(p, argc, argv, out, err);
 	if (strcmp(argv[0], "ioda"))
 		return -ENOENT;
 	if (argc >= 2 && !strcmp(argv[1], "write"))

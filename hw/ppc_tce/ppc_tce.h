@@ -21,6 +21,8 @@
 #include "regs.h"
 #include "structs.h"
 
+struct tce_papr_win;
+
 #define TCE_EVENTS_MAX 64
 
 /**
@@ -63,6 +65,8 @@ struct tce_event {
  * @rtt: RID -> PE.
  * @tvt: the TVEs as written.
  * @frozen: per-PE DMA freeze state.
+ * @papr: the LIOBN registry, one slot per TVT index (papr.c).
+ * @papr_next: where the next table the model places itself may start.
  */
 struct tce_phb {
 	struct sim_unit u;
@@ -72,6 +76,8 @@ struct tce_phb {
 	uint16_t *rtt;
 	uint64_t *tvt;
 	bool *frozen;
+	struct tce_papr_win *papr;
+	uint64_t papr_next;
 	struct tce_event ev[TCE_EVENTS_MAX];
 	unsigned int nev;
 	bool ev_overflow;
@@ -98,6 +104,13 @@ uint64_t tce_kill_all(struct tce_phb *p);
 uint64_t tce_kill_pe(struct tce_phb *p, uint32_t pe);
 uint64_t tce_kill_tve(struct tce_phb *p, uint32_t index);
 uint64_t tce_kill_addr(struct tce_phb *p, uint32_t pe, uint64_t iova);
+
+/* papr.c */
+int tce_papr_init(struct tce_phb *p);
+void tce_papr_fini(struct tce_phb *p);
+void tce_papr_reset(struct tce_phb *p);
+int tce_papr_command(struct tce_phb *p, int argc, char **argv,
+		     struct sim_out *out, struct sim_err *err);
 
 /* ppc_tce.c */
 void tce_record(struct tce_phb *p, const struct dma_req *req, uint32_t pe,

@@ -2,8 +2,9 @@
 /*
  * fuzz_ppc_tce.c - libFuzzer harness for the PHB TCE unit: the input is a
  * program of big-endian memory stores, TVE and RTT writes, DMA requests,
- * TCE kills, thaws and event drains, so the TVE decode and the 1-5 level
- * walk meet arbitrary TVEs and memory images. RAM is 16 MiB, so most
+ * TCE kills, thaws, event drains, `papr window add`, hcalls and RTAS calls
+ * with arbitrary arguments, so the TVE decode, the 1-5 level walk and the
+ * PAPR layer meet arbitrary TVEs, windows and memory images. RAM is 16 MiB, so most
  * table addresses are bus errors.
  *
  * Checked: no crash or undefined behaviour (the sanitizers), every fault
@@ -43,17 +44,24 @@ static void check(const struct dma_req *req, const struct dma_result *res)
 		abort();
 }
 
-static void run_cmd(struct sim_unit *u, const char *fmt, uint64_t a, uint64_t b)
+static void run_line(struct sim_unit *u, char *buf)
 {
 	struct sim_out out = { .line = sink_line };
-	char buf[128], *argv[8];
+	char *argv[12];
 	struct sim_err err;
 	int argc = 0;
 
-	snprintf(buf, sizeof(buf), fmt, a, b);
-	for (char *p = strtok(buf, " "); p && argc < 8; p = strtok(NULL, " "))
+	for (char *p = strtok(buf, " "); p && argc < 12; p = strtok(NULL, " "))
 		argv[argc++] = p;
 	u->ops->command(u, argc, argv, &out, &err);
+}
+
+static void run_cmd(struct sim_unit *u, const char *fmt, uint64_t a, uint64_t b)
+{
+	char buf[192];
+
+	snprintf(buf, sizeof(buf), fmt, a, b);
+	run_line(u, buf);
 }
 
 /* Bias TVEs toward decodable ones: a small table in RAM, 1-8 levels. */
@@ -67,6 +75,68 @@ static uint64_t fuzz_tve(uint64_t x, uint64_t y)
 	       FIELD_PREP(TCE_TVE_IO_PSIZE, (x >> 16) % 20);
 }
 
+/* A window with its table in the 16 MiB of RAM (or beyond: an error). */
+static void fuzz_papr_add(struct sim_unit *u, uint64_t x, uint64_t y)
+{
+	char fmt[160];
+
+	snprintf(fmt, sizeof(fmt),
+		 "papr window add %%" PRIu64 " %u %u %" PRIu64 " %" PRIu64
+		 " %u %u table=%%" PRIu64,
+		 (unsigned int)(x >> 8) % 600, (unsigned int)(x >> 20) & 1,
+		 (x >> 21 & 1) ? y : (uint64_t)(y & 0x800000000ff0000ull),
+		 (x >> 22 & 1) ? (y >> 3) : (uint64_t)0x1000 << (x >> 23) % 24,
+		 12 + (unsigned int)(x >> 28) % 20,
+		 (unsigned int)(x >> 33) % 7);
+	run_cmd(u, fmt, (x & 1) ? x >> 40 : 0x80000000 | (x >> 40 & 0x3ff),
+		((y >> 12) & 0xfff000) | 0x1000);
+}
+
+static void fuzz_hcall(struct sim_unit *u, uint64_t x, uint64_t y)
+{
+	static const char *const names[] = { "H_PUT_TCE", "H_GET_TCE",
+					     "H_STUFF_TCE",
+					     "H_PUT_TCE_INDIRECT" };
+	uint64_t liobn = (x & 1) ? x : 0x80000000 | (x >> 8 & 0x3ff);
+	char fmt[160];
+
+	/* Small COUNTs keep H_STUFF_TCE quick; LISTADDR is in RAM or not. */
+	snprintf(fmt, sizeof(fmt),
+		 "hcall %s %%" PRIu64 " %%" PRIu64 " %" PRIu64 " %" PRIu64,
+		 names[(x >> 1) % 4], (x >> 3 & 1) ? y : (y >> 8) & 0xffff000,
+		 (x >> 4 & 1) ? (x >> 32) % 1100 : x >> 16);
+	run_cmd(u, fmt, liobn, (x >> 2 & 1) ? y : (y & 0x8000000000fffffull));
+}
+
+static void fuzz_rtas(struct sim_unit *u, uint64_t x, uint64_t y)
+{
+	static const char *const names[] = { "query", "create", "remove",
+					     "reset" };
+	static const unsigned int ncells[] = { 3, 5, 1, 3 };
+	unsigned int c = x % 4, n = ncells[c];
+	uint64_t cell[6] = {
+		(x >> 4 & 1) ? y >> 40 : (y >> 8) & 0xffff00,
+		(x >> 5 & 1) ? (y & 0xffffffff) : 0x8000000,
+		(x >> 6 & 1) ? (y >> 32) : 0x20000000,
+		(x >> 8) % 40,
+		(x >> 16) % 70,
+		x >> 32,
+	};
+	char buf[192];
+	int len;
+
+	/* Sometimes the wrong cell count; remove's cell is a LIOBN. */
+	if (x >> 2 & 1)
+		n = (unsigned int)(x >> 24) % 7;
+	if (c == 2 && !(x >> 3 & 1))
+		cell[0] = 0x80000000 | (y & 0x3ff);
+	len = snprintf(buf, sizeof(buf), "rtas ibm,%s-pe-dma-window", names[c]);
+	for (unsigned int i = 0; i < n; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, " %" PRIu64,
+				cell[i]);
+	run_line(u, buf);
+}
+
 static void run_op(struct sim_unit *u, struct pm_space *pm, const uint8_t *a)
 {
 	uint64_t x = ld_le64(a + 1), y = ld_le64(a + 9);
@@ -74,7 +144,7 @@ static void run_op(struct sim_unit *u, struct pm_space *pm, const uint8_t *a)
 	struct dma_req req;
 	struct dma_result res;
 
-	switch (a[0] % 8) {
+	switch (a[0] % 11) {
 	case 0:
 		pm_st64_be(pm, x & 0xfffff8, y);
 		break;
@@ -109,6 +179,15 @@ static void run_op(struct sim_unit *u, struct pm_space *pm, const uint8_t *a)
 		break;
 	case 6:
 		run_cmd(u, "ioda thaw %" PRIu64 "%.0" PRIu64, x % 600, 0);
+		break;
+	case 8:
+		fuzz_papr_add(u, x, y);
+		break;
+	case 9:
+		fuzz_hcall(u, x, y);
+		break;
+	case 10:
+		fuzz_rtas(u, x, y);
 		break;
 	default:
 		u->ops->drain_events(u, &out);
