@@ -247,60 +247,67 @@ static int viommu_invalidate(struct iofd_viommu *v, struct iofd_ctx *ictx,
 
 /* ---- groups ------------------------------------------------------------- */
 
-/* Every device of the group into @dom (from @old, or from blocked). */
-static int attach_all(struct iofd_device *idev, uint32_t ssid,
-		      struct iofd_domain *dom, struct iofd_domain *old)
-{
-	struct iofd_sys *sys = dev_sys(idev);
-	unsigned int g = sys->devs[idev->dev].group, i;
-	int ret = 0;
+/* A group's move: into @dom, back to @old (or blocked). The StreamID
+ * is the device's RID; PASID 0 is the stream's traffic without one. */
+struct smmu_move {
+	struct iofd_sys *sys;
+	struct smmu_domain *dom, *old;
+};
 
-	for (i = 0; i < sys->ndevs && !ret; i++)
-		if (sys->devs[i].group == g)
-			ret = smmu_attach(sdom(dom), sys->devs[i].rid, ssid);
-	if (!ret)
-		return 0;
-	while (i--) /* back to where they were */
-		if (sys->devs[i].group == g) {
-			if (old)
-				smmu_attach(sdom(old), sys->devs[i].rid, ssid);
-			else
-				smmu_detach(sys->smmu_drv, sys->devs[i].rid,
-					    ssid);
-		}
-	return ret;
+static uint32_t ssid_of(uint32_t pasid)
+{
+	return pasid == IOMMU_NO_PASID ? SMMU_NO_SSID : pasid;
 }
 
-static void detach_all(struct iofd_device *idev, uint32_t ssid)
+static int move_to(void *arg, uint16_t rid, uint32_t pasid)
 {
-	struct iofd_sys *sys = dev_sys(idev);
-	unsigned int g = sys->devs[idev->dev].group;
+	struct smmu_move *m = arg;
 
-	for (unsigned int i = 0; i < sys->ndevs; i++)
-		if (sys->devs[i].group == g)
-			smmu_detach(sys->smmu_drv, sys->devs[i].rid, ssid);
+	return smmu_attach(m->dom, rid, ssid_of(pasid));
+}
+
+static void move_back(void *arg, uint16_t rid, uint32_t pasid)
+{
+	struct smmu_move *m = arg;
+
+	if (m->old)
+		smmu_attach(m->old, rid, ssid_of(pasid));
+	else
+		smmu_detach(m->sys->smmu_drv, rid, ssid_of(pasid));
+}
+
+static int detach_to(void *arg, uint16_t rid, uint32_t pasid)
+{
+	move_back(arg, rid, pasid);
+	return 0;
+}
+
+/* Every device of the group into @dom, from @old or blocked. */
+static int attach_pasid(struct iofd_device *idev, uint32_t pasid,
+			struct iofd_domain *dom, struct iofd_domain *old)
+{
+	struct smmu_move m = { dev_sys(idev), sdom(dom),
+			       old ? sdom(old) : NULL };
+
+	return iofd_sys_group_move(idev, pasid, move_to, move_back, &m);
+}
+
+static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
+{
+	struct smmu_move m = { dev_sys(idev), NULL, NULL };
+
+	iofd_sys_group_move(idev, pasid, detach_to, NULL, &m);
 }
 
 static int attach_group(struct iofd_device *idev, struct iofd_domain *dom,
 			struct iofd_domain *old)
 {
-	return attach_all(idev, SMMU_NO_SSID, dom, old);
+	return attach_pasid(idev, IOMMU_NO_PASID, dom, old);
 }
 
 static void detach_group(struct iofd_device *idev)
 {
-	detach_all(idev, SMMU_NO_SSID);
-}
-
-static int attach_pasid(struct iofd_device *idev, uint32_t pasid,
-			struct iofd_domain *dom, struct iofd_domain *old)
-{
-	return attach_all(idev, pasid, dom, old);
-}
-
-static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
-{
-	detach_all(idev, pasid);
+	detach_pasid(idev, IOMMU_NO_PASID);
 }
 
 static unsigned int pasid_bits(struct iofd_device *idev)

@@ -213,33 +213,51 @@ static int alloc_nested(struct iofd_device *idev, struct iofd_domain *parent,
 
 /* ---- groups ------------------------------------------------------------- */
 
-/* Put (or move) every function of the group in @dom, in the hardware:
- * the kernel's iommu_attach_group / iommu_group_replace_domain. */
+/* A group's move: into @dom, back to @old (or blocked). */
+struct vtd_move {
+	struct iofd_sys *sys;
+	struct vtd_domain *dom, *old;
+};
+
+static int move_to(void *arg, uint16_t rid, uint32_t pasid)
+{
+	struct vtd_move *m = arg;
+
+	return vtd_attach(m->dom, rid, pasid ? pasid : VTD_NO_PASID);
+}
+
+static void move_back(void *arg, uint16_t rid, uint32_t pasid)
+{
+	struct vtd_move *m = arg;
+
+	if (m->old)
+		vtd_attach(m->old, rid, pasid ? pasid : VTD_NO_PASID);
+	else
+		vtd_detach(m->sys->drv, rid, pasid ? pasid : VTD_NO_PASID);
+}
+
+/* Every function of the group into @dom, from @old or blocked, in the
+ * hardware: the kernel's iommu_attach_group / iommu_group_replace_domain
+ * (and their PASID forms). */
+static int move(struct iofd_device *idev, uint32_t pasid,
+		struct iofd_domain *dom, struct iofd_domain *old)
+{
+	struct vtd_move m = { dev_sys(idev), vdom(dom),
+			      old ? vdom(old) : NULL };
+
+	return iofd_sys_group_move(idev, pasid, move_to, move_back, &m);
+}
+
+static int detach_to(void *arg, uint16_t rid, uint32_t pasid)
+{
+	move_back(arg, rid, pasid);
+	return 0;
+}
+
 static int attach_group(struct iofd_device *idev, struct iofd_domain *dom,
 			struct iofd_domain *old)
 {
-	struct iofd_sys *sys = dev_sys(idev);
-	unsigned int g = sys->devs[idev->dev].group, i;
-	int ret = 0;
-
-	for (i = 0; i < sys->ndevs; i++) {
-		if (sys->devs[i].group != g)
-			continue;
-		ret = vtd_attach(vdom(dom), sys->devs[i].rid, VTD_NO_PASID);
-		if (ret)
-			break;
-	}
-	if (!ret)
-		return 0;
-	while (i--) { /* back to where they were */
-		if (sys->devs[i].group != g)
-			continue;
-		if (old)
-			vtd_attach(vdom(old), sys->devs[i].rid, VTD_NO_PASID);
-		else
-			vtd_detach(sys->drv, sys->devs[i].rid, VTD_NO_PASID);
-	}
-	return ret;
+	return move(idev, IOMMU_NO_PASID, dom, old);
 }
 
 /* Scalable mode: PASIDs below 2^15 (the driver side's one-frame PASID
@@ -252,43 +270,20 @@ static unsigned int pasid_bits(struct iofd_device *idev)
 static int attach_pasid(struct iofd_device *idev, uint32_t pasid,
 			struct iofd_domain *dom, struct iofd_domain *old)
 {
-	struct iofd_sys *sys = dev_sys(idev);
-	unsigned int g = sys->devs[idev->dev].group, i;
-	int ret = 0;
-
-	for (i = 0; i < sys->ndevs && !ret; i++)
-		if (sys->devs[i].group == g)
-			ret = vtd_attach(vdom(dom), sys->devs[i].rid, pasid);
-	if (!ret)
-		return 0;
-	while (i--) /* back to where they were */
-		if (sys->devs[i].group == g) {
-			if (old)
-				vtd_attach(vdom(old), sys->devs[i].rid, pasid);
-			else
-				vtd_detach(sys->drv, sys->devs[i].rid, pasid);
-		}
-	return ret;
+	return move(idev, pasid, dom, old);
 }
 
+/* Blocked: every function's entry for @pasid cleared. */
 static void detach_pasid(struct iofd_device *idev, uint32_t pasid)
 {
-	struct iofd_sys *sys = dev_sys(idev);
-	unsigned int g = sys->devs[idev->dev].group;
+	struct vtd_move m = { dev_sys(idev), NULL, NULL };
 
-	for (unsigned int i = 0; i < sys->ndevs; i++)
-		if (sys->devs[i].group == g)
-			vtd_detach(sys->drv, sys->devs[i].rid, pasid);
+	iofd_sys_group_move(idev, pasid, detach_to, NULL, &m);
 }
 
 static void detach_group(struct iofd_device *idev)
 {
-	struct iofd_sys *sys = dev_sys(idev);
-	unsigned int g = sys->devs[idev->dev].group;
-
-	for (unsigned int i = 0; i < sys->ndevs; i++)
-		if (sys->devs[i].group == g)
-			vtd_detach(sys->drv, sys->devs[i].rid, VTD_NO_PASID);
+	detach_pasid(idev, IOMMU_NO_PASID);
 }
 
 /* intel_iommu_get_resv_regions: the interrupt range, IOMMU_RESV_MSI */

@@ -515,6 +515,10 @@ void iofd_unbind_all(struct iofd_ctx *ictx);
 
 /* drv_vtd.c */
 void iofd_dirty_ignore(void *ctx, uint64_t iova, uint64_t len);
+int iofd_sys_group_move(struct iofd_device *idev, uint32_t pasid,
+			int (*to)(void *arg, uint16_t rid, uint32_t pasid),
+			void (*back)(void *arg, uint16_t rid, uint32_t pasid),
+			void *arg);
 extern const struct iofd_dev_ops iofd_vtd_dev_ops;
 extern const struct iofd_dev_ops iofd_smmu_dev_ops;
 void iofd_smmu_drain_events(struct iofd_sys *sys);

@@ -213,6 +213,40 @@ void iofd_sys_destroy(struct iofd_sys *sys)
 	free(sys);
 }
 
+/**
+ * iofd_sys_group_move() - move every device of @idev's group, with
+ * @pasid, to a new configuration (a driver's attach_group/attach_pasid;
+ * the kernel's iommu_attach_group moves the whole group).
+ * @idev: a bound machine device.
+ * @pasid: IOMMU_NO_PASID, or the PASID.
+ * @to: makes the change for one device (its unit id); -errno stops it.
+ * @back: on failure, puts each device already moved back where it was,
+ *        in reverse order; may be NULL when @to cannot fail.
+ * @arg: for @to and @back.
+ *
+ * Return: 0, or @to's error.
+ */
+int iofd_sys_group_move(struct iofd_device *idev, uint32_t pasid,
+			int (*to)(void *arg, uint16_t rid, uint32_t pasid),
+			void (*back)(void *arg, uint16_t rid, uint32_t pasid),
+			void *arg)
+{
+	struct iofd_sys *sys = idev->ictx->sys;
+	unsigned int g = sys->devs[idev->dev].group, i;
+	int ret = 0;
+
+	for (i = 0; i < sys->ndevs && !ret; i++)
+		if (sys->devs[i].group == g)
+			ret = to(arg, sys->devs[i].rid, pasid);
+	if (!ret)
+		return 0;
+	i--; /* the one that failed changed nothing */
+	while (i--)
+		if (sys->devs[i].group == g && back)
+			back(arg, sys->devs[i].rid, pasid);
+	return ret;
+}
+
 /** iofd_sys_ndevs() - how many PCI devices the machine has. */
 unsigned int iofd_sys_ndevs(const struct iofd_sys *sys)
 {

@@ -200,7 +200,6 @@ int smmu_decode_ste(struct smmuv3 *s, const uint64_t dw[4],
 		    struct smmu_ste *ste)
 {
 	memset(ste, 0, sizeof(*ste));
-	memcpy(ste->dw, dw, sizeof(ste->dw));
 	if (!(dw[0] & SMMU_STE0_V))
 		return -EINVAL;
 	ste->config = (unsigned int)FIELD_GET(SMMU_STE0_CONFIG, dw[0]);
@@ -345,7 +344,6 @@ int smmu_decode_cd(struct smmuv3 *s, const uint64_t dw[4], struct smmu_cd *cd)
 	struct smmu_s1_cfg *c = &cd->s1cfg;
 
 	memset(cd, 0, sizeof(*cd));
-	memcpy(cd->dw, dw, sizeof(cd->dw));
 	if (!(dw[0] & SMMU_CD0_V) || !(dw[0] & SMMU_CD0_AA64) ||
 	    (dw[0] & SMMU_CD0_ENDI) || (dw[0] & SMMU_CD0_S))
 		return -EINVAL;

@@ -25,7 +25,6 @@ void smmu_queue_reset(struct smmuv3 *s)
 	memset(&s->evtq, 0, sizeof(s->evtq));
 	memset(&s->priq, 0, sizeof(s->priq));
 	s->nlog = 0;
-	s->events_lost = 0;
 }
 
 static unsigned int q_log2(const struct smmu_queue *q)
@@ -98,7 +97,7 @@ void smmu_gerror_raise(struct smmuv3 *s, uint32_t bit)
 
 /**
  * smmu_event() - write one 32-byte record to the event queue: dropped
- * (and counted) while the queue is disabled; when it is full, OVFLG in
+ * while the queue is disabled; when it is full, OVFLG in
  * EVENTQ_PROD toggles and the record is lost; an abort writing it is
  * GERROR.EVENTQ_ABT_ERR. The queue's MSI is sent, when enabled, as a
  * record makes the queue non-empty (IHI 0070 3.18.2).
@@ -112,14 +111,11 @@ void smmu_event(struct smmuv3 *s, const uint64_t rec[4])
 	bool was_empty;
 	uint64_t pa;
 
-	if (!(s->cr0 & SMMU_CR0_EVENTQEN)) {
-		s->events_lost++;
+	if (!(s->cr0 & SMMU_CR0_EVENTQEN))
 		return;
-	}
 	if (q_full(q)) {
 		if (!((q->prod ^ q->cons) & SMMU_Q_OVF))
 			q->prod ^= (uint32_t)SMMU_Q_OVF;
-		s->events_lost++;
 		return;
 	}
 	was_empty = q_empty(q);
@@ -128,7 +124,6 @@ void smmu_event(struct smmuv3 *s, const uint64_t rec[4])
 		st_le64(b + 8 * i, rec[i]);
 	if (pm_write(s->u.mem, pa, b, sizeof(b))) {
 		smmu_gerror_raise(s, SMMU_GERROR_EVTQ_ABT);
-		s->events_lost++;
 		return;
 	}
 	q->prod = q_next(q, q->prod);

@@ -218,7 +218,6 @@ struct smmu_queue {
 
 /* A decoded STE: what config.c hands translate.c. */
 struct smmu_ste {
-	uint64_t dw[4];
 	unsigned int config; /* SMMU_STE_CFG_* or 0..3 (abort) */
 	bool s1, s2; /* the stages Config enables */
 	unsigned int s1fmt, s1cdmax, s1dss;
@@ -228,9 +227,7 @@ struct smmu_ste {
 
 /* A decoded CD. */
 struct smmu_cd {
-	uint64_t dw[4];
 	struct smmu_s1_cfg s1cfg;
-	bool stall; /* CD.S */
 };
 
 /**
@@ -277,7 +274,6 @@ struct smmuv3 {
 	/* events written to the queue, for `events` (oldest first) */
 	uint64_t log[SMMU_EVENT_LOG_MAX][4];
 	unsigned int nlog;
-	uint64_t events_lost; /* to a full or disabled queue */
 };
 
 static inline struct smmuv3 *to_smmu(struct sim_unit *u)

@@ -257,6 +257,27 @@ static int fault(const struct walk *w, unsigned int event, unsigned int level)
 }
 
 /*
+ * w->pa for the descriptor at w->ipa: the same address, or in a nested
+ * stage 1 walk stage 2's translation of it for @access (a read to fetch,
+ * a write to update), whose fault is the walk's (CLASS TT).
+ */
+static int desc_pa(struct walk *w, unsigned int access)
+{
+	struct smmu_wreq r = { .ia = w->ipa,
+			       .access = access,
+			       .update = w->rq->update };
+	struct smmu_walk_out o;
+
+	w->pa = w->ipa;
+	if (!w->s1 || !w->s2)
+		return 0;
+	if (smmu_walk_s2(w->pm, w->tr, w->s2, &r, SMMU_CLASS_TT, &o, w->f))
+		return -EFAULT;
+	w->pa = o.x.out_addr;
+	return 0;
+}
+
+/*
  * Read the descriptor at @addr. In a nested stage 1 walk @addr is an IPA:
  * stage 2 translates it first (a read, CLASS TT), and its fault is the
  * walk's fault unchanged. The descriptor's own IPA, not its table's base,
@@ -265,18 +286,8 @@ static int fault(const struct walk *w, unsigned int event, unsigned int level)
 static int fetch(struct walk *w, uint64_t addr, unsigned int level, uint64_t *e)
 {
 	w->ipa = addr;
-	w->pa = addr;
-	if (w->s1 && w->s2) {
-		struct smmu_wreq r = { .ia = addr,
-				       .access = DMA_ACC_READ,
-				       .update = w->rq->update };
-		struct smmu_walk_out o;
-
-		if (smmu_walk_s2(w->pm, w->tr, w->s2, &r, SMMU_CLASS_TT, &o,
-				 w->f))
-			return -EFAULT;
-		w->pa = o.x.out_addr;
-	}
+	if (desc_pa(w, DMA_ACC_READ))
+		return -EFAULT;
 	if (pm_ld64_le(w->pm, w->pa, e)) {
 		trace_fetch(w->tr, w->names[level], w->pa, NULL, 0,
 			    "fault: walk abort (external abort)",
@@ -294,17 +305,8 @@ static int fetch(struct walk *w, uint64_t addr, unsigned int level, uint64_t *e)
  */
 static int write_back(struct walk *w, uint64_t n, unsigned int level)
 {
-	if (w->s1 && w->s2) {
-		struct smmu_wreq r = { .ia = w->ipa,
-				       .access = DMA_ACC_WRITE,
-				       .update = w->rq->update };
-		struct smmu_walk_out o;
-
-		if (smmu_walk_s2(w->pm, w->tr, w->s2, &r, SMMU_CLASS_TT, &o,
-				 w->f))
-			return -EFAULT;
-		w->pa = o.x.out_addr;
-	}
+	if (desc_pa(w, DMA_ACC_WRITE))
+		return -EFAULT;
 	if (w->rq->update && pm_st64_le(w->pm, w->pa, n))
 		return fault(w, SMMU_EVT_F_WALK_EABT, level);
 	return 0;
