@@ -484,6 +484,10 @@ static Suite *physmem_suite(void)
 	Suite *s = suite_create("physmem");
 	TCase *tc = tcase_create("core");
 
+	/* correctness, not speed: under ASan with every suite running at
+	 * once the frame-map stress test outlives Check's 4 s default */
+	tcase_set_timeout(tc, 120);
+
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_create_limits);
 	tcase_add_test(tc, test_reads_zero_until_written);
