@@ -150,14 +150,6 @@ static int tce_papr_build(struct tce_phb *p, struct tce_papr_win *w,
 	return 0;
 }
 
-static uint64_t tce_papr_tve(const struct tce_papr_win *w)
-{
-	return FIELD_PREP(TCE_TVE_TABLE_ADDR, w->table >> 12) |
-	       FIELD_PREP(TCE_TVE_NUM_LEVELS, w->levels - 1) |
-	       FIELD_PREP(TCE_TVE_TTS, w->tbl_shift - 8) |
-	       FIELD_PREP(TCE_TVE_IO_PSIZE, w->page_shift - 11);
-}
-
 /*
  * Place, build and program window @w into TVT slot @index. @table is
  * the block's address or 0 to allocate at or above 4 GiB.
@@ -187,8 +179,9 @@ static int tce_papr_install(struct tce_phb *p, uint32_t index,
 		p->papr_next = table + w.bytes;
 	w.active = true;
 	p->papr[index] = w;
-	p->tvt[index] = tce_papr_tve(&w);
-	tce_kill_tve(p, index);
+	tce_ioda_write_tvt(p, index,
+			   tce_tve_table_form(w.table, w.levels, w.tbl_shift,
+					      w.page_shift));
 	return 0;
 }
 
@@ -202,8 +195,7 @@ static void tce_papr_remove(struct tce_phb *p, uint32_t index)
 	    w->table >= TCE_PAPR_TABLE_BASE)
 		p->papr_next = w->table;
 	memset(w, 0, sizeof(*w));
-	p->tvt[index] = 0;
-	tce_kill_tve(p, index);
+	tce_ioda_write_tvt(p, index, 0);
 }
 
 static int tce_papr_num(const char *s, uint64_t max, const char *what,
@@ -405,24 +397,64 @@ static int tce_papr_indirect(struct tce_phb *p, uint32_t index,
 
 struct tce_hcall {
 	const char *name;
+	unsigned long opcode;
 	int nargs;
 };
 
 static const struct tce_hcall tce_hcalls[] = {
-	{ "H_PUT_TCE", 3 },
-	{ "H_GET_TCE", 2 },
-	{ "H_STUFF_TCE", 4 },
-	{ "H_PUT_TCE_INDIRECT", 4 },
+	{ "H_PUT_TCE", H_PUT_TCE, 3 },
+	{ "H_GET_TCE", H_GET_TCE, 2 },
+	{ "H_STUFF_TCE", H_STUFF_TCE, 4 },
+	{ "H_PUT_TCE_INDIRECT", H_PUT_TCE_INDIRECT, 4 },
 };
+
+/**
+ * tce_papr_hcall() - issue TCE hypercall @opcode on @p as a guest would.
+ * @p: the PHB.
+ * @opcode: H_PUT_TCE, H_GET_TCE, H_STUFF_TCE or H_PUT_TCE_INDIRECT.
+ * @args: its arguments in PAPR order, LIOBN first (3, 2, 4 and 4 of them).
+ * @ret: H_GET_TCE's TCE on H_SUCCESS; untouched otherwise.
+ *
+ * The `hcall` script command parses its words into exactly this call,
+ * so scripts and C callers (benchmarks) run the same code.
+ *
+ * Return: an H_* code; H_FUNCTION for any other opcode (QEMU).
+ */
+long tce_papr_hcall(struct tce_phb *p, unsigned long opcode,
+		    const uint64_t *args, uint64_t *ret)
+{
+	const struct tce_papr_win *w;
+	uint64_t ioba;
+	uint32_t index;
+
+	if (opcode != H_PUT_TCE && opcode != H_GET_TCE &&
+	    opcode != H_STUFF_TCE && opcode != H_PUT_TCE_INDIRECT)
+		return H_FUNCTION;
+	/* An unknown LIOBN is H_PARAMETER (QEMU); KVM says H_TOO_HARD. */
+	w = tce_papr_find(p, args[0], &index);
+	if (!w)
+		return H_PARAMETER;
+	/* QEMU masks the IOBA to the page: low bits are ignored. */
+	ioba = args[1] & ~((1ull << w->page_shift) - 1);
+	switch (opcode) {
+	case H_PUT_TCE:
+		return tce_papr_put(p, index, w, ioba, args[2]);
+	case H_GET_TCE:
+		return tce_papr_get(p, w, ioba, ret);
+	case H_STUFF_TCE:
+		return tce_papr_stuff(p, index, w, args[1], args[2], args[3]);
+	default:
+		return tce_papr_indirect(p, index, w, args[1], args[2],
+					 args[3]);
+	}
+}
 
 static int tce_papr_cmd_hcall(struct tce_phb *p, int argc, char **argv,
 			      struct sim_out *out, struct sim_err *err)
 {
-	const struct tce_papr_win *w;
 	uint64_t a[4] = { 0 }, tce = 0;
 	unsigned int h;
-	uint32_t index;
-	int rc;
+	long rc;
 
 	for (h = 0; h < ARRAY_SIZE(tce_hcalls); h++)
 		if (argc >= 2 && !strcmp(argv[1], tce_hcalls[h].name))
@@ -436,25 +468,11 @@ static int tce_papr_cmd_hcall(struct tce_phb *p, int argc, char **argv,
 		if (sim_parse_u64(argv[2 + i], &a[i]))
 			return sim_errf(err, "hcall: bad number '%s'",
 					argv[2 + i]);
-	/* An unknown LIOBN is H_PARAMETER (QEMU); KVM says H_TOO_HARD. */
-	w = tce_papr_find(p, a[0], &index);
-	if (!w) {
-		rc = H_PARAMETER;
-	} else if (h == 0 || h == 1) {
-		/* QEMU masks the IOBA to the page: low bits are ignored. */
-		uint64_t ioba = a[1] & ~((1ull << w->page_shift) - 1);
-
-		rc = h == 0 ? tce_papr_put(p, index, w, ioba, a[2]) :
-			      tce_papr_get(p, w, ioba, &tce);
-	} else if (h == 2) {
-		rc = tce_papr_stuff(p, index, w, a[1], a[2], a[3]);
-	} else {
-		rc = tce_papr_indirect(p, index, w, a[1], a[2], a[3]);
-	}
-	if (h == 1 && rc == H_SUCCESS)
+	rc = tce_papr_hcall(p, tce_hcalls[h].opcode, a, &tce);
+	if (tce_hcalls[h].opcode == H_GET_TCE && rc == H_SUCCESS)
 		sim_outf(out, "rc=0 tce=0x%" PRIx64, tce);
 	else
-		sim_outf(out, "rc=%d", rc);
+		sim_outf(out, "rc=%ld", rc);
 	return 0;
 }
 

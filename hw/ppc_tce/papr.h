@@ -16,7 +16,14 @@
 /* Hypercall return codes. */
 #define H_SUCCESS 0
 #define H_HARDWARE (-1)
+#define H_FUNCTION (-2)
 #define H_PARAMETER (-4)
+
+/* TCE hypercall opcodes (qemu/qemu include/hw/ppc/spapr.h). */
+#define H_GET_TCE 0x1C
+#define H_PUT_TCE 0x20
+#define H_STUFF_TCE 0x138
+#define H_PUT_TCE_INDIRECT 0x13C
 
 /* RTAS statuses. */
 #define RTAS_OUT_SUCCESS 0

@@ -156,6 +156,30 @@ static int tce_arg(const char *s, uint64_t max, const char *what, uint64_t *val,
 	return 0;
 }
 
+/**
+ * tce_ioda_write_tvt() - write TVT entry @index (< 2 * num_pes) as the
+ * IODA table access registers do, and kill what was cached under it.
+ *
+ * The cache is tagged by TVT index, not by the TVE's contents, so a new
+ * TVE must not see the TCEs its predecessor cached.
+ */
+void tce_ioda_write_tvt(struct tce_phb *p, uint32_t index, uint64_t val)
+{
+	p->tvt[index] = val;
+	tce_kill_tve(p, index);
+}
+
+/**
+ * tce_ioda_write_rtt() - point RID @rid (< TCE_NUM_RIDS) at PE @pe
+ * (< num_pes). Nothing is killed: every request reads the RTT afresh
+ * (the model has no RTT cache) and cached TCEs are tagged by TVT index,
+ * which the new PE's requests do not share with the old one's.
+ */
+void tce_ioda_write_rtt(struct tce_phb *p, uint32_t rid, uint32_t pe)
+{
+	p->rtt[rid] = (uint16_t)pe;
+}
+
 static int tce_cmd_write(struct tce_phb *p, int argc, char **argv,
 			 struct sim_err *err)
 {
@@ -166,16 +190,14 @@ static int tce_cmd_write(struct tce_phb *p, int argc, char **argv,
 			    err) ||
 		    tce_arg(argv[4], UINT64_MAX, "TVE", &val, err))
 			return -EINVAL;
-		p->tvt[idx] = val;
-		/* The cache is tagged by TVE: a new TVE must not see old TCEs. */
-		tce_kill_tve(p, (uint32_t)idx);
+		tce_ioda_write_tvt(p, (uint32_t)idx, val);
 		return 0;
 	}
 	if (argc == 5 && !strcmp(argv[2], "RTT")) {
 		if (tce_arg(argv[3], TCE_NUM_RIDS - 1, "RID", &idx, err) ||
 		    tce_arg(argv[4], p->num_pes - 1, "PE", &val, err))
 			return -EINVAL;
-		p->rtt[idx] = (uint16_t)val;
+		tce_ioda_write_rtt(p, (uint32_t)idx, (uint32_t)val);
 		return 0;
 	}
 	return sim_errf(err, "usage: ioda write TVT INDEX VALUE | "

@@ -95,6 +95,8 @@ int tce_tve_decode(unsigned int phb_gen, uint64_t raw, uint32_t index,
 void tce_walk(struct pm_space *mem, struct trace *tr, const struct tce_tve *tve,
 	      uint64_t offset, struct dma_result *res);
 const char *tce_fault_name(uint32_t code);
+uint64_t tce_tve_table_form(uint64_t table, unsigned int levels,
+			    unsigned int tbl_shift, unsigned int page_shift);
 
 /* translate.c */
 extern const struct tcache_ops tce_tc_ops;
@@ -111,10 +113,14 @@ void tce_papr_fini(struct tce_phb *p);
 void tce_papr_reset(struct tce_phb *p);
 int tce_papr_command(struct tce_phb *p, int argc, char **argv,
 		     struct sim_out *out, struct sim_err *err);
+long tce_papr_hcall(struct tce_phb *p, unsigned long opcode,
+		    const uint64_t *args, uint64_t *ret);
 
 /* ppc_tce.c */
 void tce_record(struct tce_phb *p, const struct dma_req *req, uint32_t pe,
 		const struct dma_result *res);
+void tce_ioda_write_tvt(struct tce_phb *p, uint32_t index, uint64_t val);
+void tce_ioda_write_rtt(struct tce_phb *p, uint32_t rid, uint32_t pe);
 
 extern const struct sim_unit_ops ppc_tce_unit_ops;
 

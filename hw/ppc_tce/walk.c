@@ -111,6 +111,22 @@ int tce_tve_decode(unsigned int phb_gen, uint64_t raw, uint32_t index,
 	return 0;
 }
 
+/**
+ * tce_tve_table_form() - the table-form TVE for a @levels level table of
+ * 2^@tbl_shift entries per level at @table (4 KiB aligned) mapping IO
+ * pages of 2^@page_shift bytes: the inverse of tce_tve_decode(), with the
+ * field encodings of regs.h (NUM_LEVELS = levels - 1, TTS = tbl_shift -
+ * 8, IO_PSIZE = page_shift - 11). The caller keeps every field in range.
+ */
+uint64_t tce_tve_table_form(uint64_t table, unsigned int levels,
+			    unsigned int tbl_shift, unsigned int page_shift)
+{
+	return FIELD_PREP(TCE_TVE_TABLE_ADDR, table >> 12) |
+	       FIELD_PREP(TCE_TVE_NUM_LEVELS, levels - 1) |
+	       FIELD_PREP(TCE_TVE_TTS, tbl_shift - 8) |
+	       FIELD_PREP(TCE_TVE_IO_PSIZE, page_shift - 11);
+}
+
 static void tce_walk_bypass(const struct tce_tve *tve, uint64_t offset,
 			    struct dma_result *res)
 {
@@ -195,7 +211,13 @@ void tce_walk(struct pm_space *mem, struct trace *tr, const struct tce_tve *tve,
 	}
 	sh = tve->page_shift + tve->tbl_shift * (tve->levels - 1);
 	for (unsigned int level = 0;; level++) {
-		idx = (offset >> sh) & (BIT_ULL(tve->tbl_shift) - 1);
+		/*
+		 * Levels whose index lies wholly above bit 63 (5 levels of
+		 * large pages: 28 + 4 * 9 = 64) index with 0: the offset has
+		 * no bits there. A C shift by 64 or more is undefined.
+		 */
+		idx = sh < 64 ? (offset >> sh) & (BIT_ULL(tve->tbl_shift) - 1) :
+				0;
 		pa = base + idx * TCE_ENTRY_SIZE;
 		if (tce_fetch(mem, tr, pa, level, &entry, res))
 			return;
