@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_iofd.h"
 #include "bench_util.h"
 #include "model/bits.h"
 #include "uapi_sim/iommufd.h"
@@ -30,30 +31,11 @@
 #define REPS 5
 #define FILL_BASE 0x1000ULL
 
-static int direct_read(void *ctx, uint64_t uptr, void *buf, size_t len)
-{
-	(void)ctx;
-	memcpy(buf, (const void *)(uintptr_t)uptr, len);
-	return 0;
-}
-
-static int direct_write(void *ctx, uint64_t uptr, const void *buf, size_t len)
-{
-	(void)ctx;
-	memcpy((void *)(uintptr_t)uptr, buf, len);
-	return 0;
-}
-
 static const struct iofd_uaccess direct = {
-	.read = direct_read,
-	.write = direct_write,
+	.read = bench_direct_read,
+	.write = bench_direct_write,
 	.memlock_limit = UINT64_MAX,
 };
-
-static int io(struct iofd_ctx *ctx, unsigned long cmd, void *arg)
-{
-	return iommufd_sim_ioctl(ctx, cmd, (uint64_t)(uintptr_t)arg);
-}
 
 static int map(struct iofd_ctx *ctx, uint32_t ioas, bool fixed, uint64_t *iova)
 {
@@ -66,7 +48,7 @@ static int map(struct iofd_ctx *ctx, uint32_t ioas, bool fixed, uint64_t *iova)
 		.length = 0x1000,
 		.iova = *iova,
 	};
-	int ret = io(ctx, IOMMU_IOAS_MAP, &m);
+	int ret = bench_iofd_io(ctx, IOMMU_IOAS_MAP, &m);
 
 	*iova = m.iova;
 	return ret;
@@ -79,7 +61,7 @@ static int unmap(struct iofd_ctx *ctx, uint32_t ioas, uint64_t iova)
 				      .iova = iova,
 				      .length = 0x1000 };
 
-	return io(ctx, IOMMU_IOAS_UNMAP, &u);
+	return bench_iofd_io(ctx, IOMMU_IOAS_UNMAP, &u);
 }
 
 static double baseline(struct iofd_ctx *ctx, unsigned int ops)
@@ -93,7 +75,7 @@ static double baseline(struct iofd_ctx *ctx, unsigned int ops)
 		double t0 = bench_now_ns(), dt;
 
 		for (unsigned int i = 0; i < ops; i++)
-			if (io(ctx, IOMMU_OPTION, &o))
+			if (bench_iofd_io(ctx, IOMMU_OPTION, &o))
 				return -1;
 		dt = (bench_now_ns() - t0) / ops;
 		best = dt < best ? dt : best;
@@ -111,7 +93,7 @@ static int run_case(uint64_t fill, bool fixed, unsigned int ops,
 
 	if (!iovas || iommufd_sim_open(&direct, &ctx))
 		goto out_free;
-	if (io(ctx, IOMMU_IOAS_ALLOC, &a))
+	if (bench_iofd_io(ctx, IOMMU_IOAS_ALLOC, &a))
 		goto out;
 	for (uint64_t i = 0; i < fill; i++) {
 		uint64_t iova = FILL_BASE + i * 0x1000;

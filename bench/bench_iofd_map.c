@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "bench_iofd.h"
 #include "bench_util.h"
 #include "model/bits.h"
 #include "uapi_sim/iommufd.h"
@@ -35,43 +36,6 @@
 #define PAGE 4096ULL
 #define IOVA 0x40000000ULL
 #define MAX_BYTES (1ULL << 30)
-
-static int io(struct iofd_ctx *ctx, unsigned long cmd, void *arg)
-{
-	return iommufd_sim_ioctl(ctx, cmd, (uint64_t)(uintptr_t)arg);
-}
-
-static int direct_read(void *c, uint64_t uptr, void *buf, size_t len)
-{
-	(void)c;
-	memcpy(buf, (const void *)(uintptr_t)uptr, len);
-	return 0;
-}
-
-static int direct_write(void *c, uint64_t uptr, const void *buf, size_t len)
-{
-	(void)c;
-	memcpy((void *)(uintptr_t)uptr, buf, len);
-	return 0;
-}
-
-static volatile uint64_t sink_table[512];
-
-/* ns per page of the floor: one PTE-sized store per page. */
-static double baseline(uint64_t npages, unsigned int reps)
-{
-	double best = 1e30;
-
-	for (unsigned int r = 0; r < reps; r++) {
-		double t0 = bench_now_ns(), dt;
-
-		for (uint64_t i = 0; i < npages; i++)
-			sink_table[i & 511] = (i << 12) | 3;
-		dt = (bench_now_ns() - t0) / (double)npages;
-		best = dt < best ? dt : best;
-	}
-	return best;
-}
 
 struct setup {
 	struct iofd_ctx *ctx;
@@ -87,16 +51,13 @@ static int make(unsigned int ndom, struct setup *s)
 				  .op = IOMMU_OPTION_OP_SET,
 				  .val64 = 0 };
 	struct iommu_hwpt_alloc h = { .size = sizeof(h) };
-	struct iofd_uaccess ua;
 	uint32_t dev[2], pt;
 
-	iommufd_sim_self_uaccess(&ua);
-	ua.read = direct_read;
-	ua.write = direct_write;
-	if (iommufd_sim_open(&ua, &s->ctx) || io(s->ctx, IOMMU_IOAS_ALLOC, &a))
+	if (bench_iofd_open(&s->ctx) ||
+	    bench_iofd_io(s->ctx, IOMMU_IOAS_ALLOC, &a))
 		return -1;
 	s->ioas = o.object_id = a.out_ioas_id;
-	if (io(s->ctx, IOMMU_OPTION, &o))
+	if (bench_iofd_io(s->ctx, IOMMU_OPTION, &o))
 		return -1;
 	for (unsigned int i = 0; i < ndom; i++)
 		if (iommufd_sim_bind(s->ctx, i, &dev[i]))
@@ -109,7 +70,7 @@ static int make(unsigned int ndom, struct setup *s)
 	if (ndom >= 2) {
 		h.dev_id = dev[1];
 		h.pt_id = s->ioas;
-		if (io(s->ctx, IOMMU_HWPT_ALLOC, &h))
+		if (bench_iofd_io(s->ctx, IOMMU_HWPT_ALLOC, &h))
 			return -1;
 		pt = h.out_hwpt_id;
 		if (iommufd_sim_attach(s->ctx, dev[1], IOMMU_NO_PASID, &pt))
@@ -128,32 +89,15 @@ static int run_case(uint8_t *mem, uint64_t bytes, unsigned int ndom,
 					     IOMMU_IOAS_MAP_FIXED_IOVA,
 				    .user_va = (uintptr_t)mem,
 				    .length = bytes };
-	struct iommu_ioas_unmap u = { .size = sizeof(u), .length = bytes };
 	struct setup s;
 	int ret = -1;
 
 	if (make(ndom, &s))
 		goto out;
-	m.ioas_id = u.ioas_id = s.ioas;
-	row->map_ns = row->unmap_ns = 1e30;
-	for (unsigned int r = 0; r < reps; r++) {
-		double t0, t1, t2;
-
-		m.iova = u.iova = IOVA;
-		t0 = bench_now_ns();
-		if (io(s.ctx, IOMMU_IOAS_MAP, &m))
-			goto out;
-		t1 = bench_now_ns();
-		if (io(s.ctx, IOMMU_IOAS_UNMAP, &u) || u.length != bytes)
-			goto out;
-		t2 = bench_now_ns();
-		u.length = bytes;
-		if ((t1 - t0) / npages < row->map_ns)
-			row->map_ns = (t1 - t0) / npages;
-		if ((t2 - t1) / npages < row->unmap_ns)
-			row->unmap_ns = (t2 - t1) / npages;
-	}
-	row->base_ns = baseline(npages < 4096 ? 4096 : npages, reps);
+	m.ioas_id = s.ioas;
+	m.iova = IOVA;
+	if (bench_iofd_rounds(s.ctx, &m, npages, reps, row))
+		goto out;
 	ret = 0;
 out:
 	iommufd_sim_close(s.ctx);

@@ -5,7 +5,8 @@
  * iommufd: binds a device (vfio0, a VT-d device, unless told another:
  * vfio4 is behind the Arm SMMUv3 in the default machine) through
  * /dev/vfio/devices/ to /dev/iommu, makes an IOAS, maps a buffer of its
- * own memory at an IOVA, attaches the device; then has the device write
+ * own memory at an IOVA, attaches the device (vfio8 is behind the IBM
+ * POWER PHB, whose windows take 64 KiB IO pages: the buffer is one); then has the device write
  * into that IOVA and prints what arrived in the buffer, with the walk the
  * IOMMU did to translate it, and shows a DMA to an IOVA nobody mapped
  * being refused. IOMMU_GET_HW_INFO says which IOMMU it is.
@@ -22,7 +23,9 @@
 #include "uapi_sim/iommufd_uapi.h"
 
 #define IOVA 0x10000000ULL
-#define LEN (4 * 4096ULL)
+/* 64 KiB, aligned: a whole IO page of the POWER PHB's default 64-bit
+ * window, which sets the IOVA alignment of the IOAS (docs/ppc_tce.md) */
+#define LEN 0x10000ULL
 
 static int must(int ret, const char *what)
 {
@@ -53,6 +56,8 @@ static const char *iommu_name(int fd, uint32_t dev_id)
 	struct iommu_hw_info hi = { .size = sizeof(hi), .dev_id = dev_id };
 
 	must(ioctl(fd, IOMMU_GET_HW_INFO, &hi), "IOMMU_GET_HW_INFO");
+	if (hi.out_data_type == IOMMUSIM_HW_INFO_TYPE_PPC_TCE)
+		return "POWER TCE";
 	return hi.out_data_type == IOMMU_HW_INFO_TYPE_ARM_SMMUV3 ? "SMMUv3" :
 								   "VT-d";
 }
@@ -83,10 +88,11 @@ int main(int argc, char **argv)
 	snprintf(msg, sizeof(msg), "Hello from a%s %s device!",
 		 unit[0] == 'S' ? "n" : "", unit);
 	must(ioctl(fd, IOMMU_IOAS_ALLOC, &a), "IOMMU_IOAS_ALLOC");
-	buf = mmap(NULL, LEN, PROT_READ | PROT_WRITE,
+	buf = mmap(NULL, 2 * LEN, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (buf == MAP_FAILED)
 		return must(-1, "mmap");
+	buf += (LEN - ((uintptr_t)buf & (LEN - 1))) & (LEN - 1);
 	m.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
 		  IOMMU_IOAS_MAP_WRITEABLE;
 	m.ioas_id = a.out_ioas_id;

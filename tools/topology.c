@@ -5,7 +5,12 @@
  * (PCI devices behind the VT-d unit, one vfio file each, 1-256; default
  * 4), `group=G` (VT-d devices per IOMMU group, 1-8; default 1) and
  * `smmuv3=N` (PCI devices behind the Arm SMMUv3 unit, numbered after the
- * VT-d ones, 0-256; default 4; 0: no SMMUv3) are the machine's; every
+ * VT-d ones, 0-256; default 4; 0: no SMMUv3), `ppc=N` (PCI devices
+ * behind the IBM POWER PHB, numbered after the SMMUv3's, one PE each,
+ * 0-255; default 2; 0: no PHB), `phb=3|4` (its generation; default 4),
+ * `tce_win64_bits=B` (the 64-bit DMA window is 2^B bytes, 24-58;
+ * default 40), `tce_page_shift=S` (its IO page shift; default 16) and
+ * `tce_levels=L` (TCE table levels, 1-5; default 2) are the machine's; every
  * other word is an option of the VT-d unit, as a scenario's `machine
  * vtd` line takes them (docs/SCRIPTS.md). Given any VT-d word, the unit
  * has exactly those options; given none, the default
@@ -67,6 +72,21 @@ int topology_parse(const char *spec, struct iofd_topology *t, char *vtd,
 				     &t->nsmmu, err, errlen);
 			if (!ret && !t->nsmmu)
 				t->nsmmu = IOFD_TOPO_NONE;
+		} else if (!strncmp(w, "ppc=", 4)) {
+			ret = number(w, "ppc=", 0, 255, &t->nppc, err, errlen);
+			if (!ret && !t->nppc)
+				t->nppc = IOFD_TOPO_NONE;
+		} else if (!strncmp(w, "phb=", 4)) {
+			ret = number(w, "phb=", 3, 4, &t->phb_gen, err, errlen);
+		} else if (!strncmp(w, "tce_win64_bits=", 15)) {
+			ret = number(w, "tce_win64_bits=", 24, 58,
+				     &t->tce_win64_bits, err, errlen);
+		} else if (!strncmp(w, "tce_page_shift=", 15)) {
+			ret = number(w, "tce_page_shift=", 12, 30,
+				     &t->tce_page_shift, err, errlen);
+		} else if (!strncmp(w, "tce_levels=", 11)) {
+			ret = number(w, "tce_levels=", 1, 5, &t->tce_levels,
+				     err, errlen);
 		} else if (!strncmp(w, "group=", 6)) {
 			ret = number(w, "group=", 1, 8, &t->group_size, err,
 				     errlen);

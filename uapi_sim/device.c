@@ -24,6 +24,15 @@
  * to a HWPT without it is EINVAL while any PASID is attached; one PASID
  * of a group is in one HWPT; a device attached with a PASID already is
  * EBUSY. PASIDs take no reserved regions.
+ *
+ * Windowed devices (IBM POWER TCE, drv_ppc.c; an iommusim extension, see
+ * docs/ppc_tce.md): the pseudo-PASID IOMMUSIM_PASID_WINDOW(w) attaches
+ * window w alone, through the PASID records, without the PASID rules:
+ * the HWPT needs no IOMMU_HWPT_ALLOC_PASID but must have window w, and
+ * no two attachments of a group may hold the same window (EADDRINUSE:
+ * those bus addresses already translate elsewhere). An attach to an
+ * IOAS makes (or shares) an automatic HWPT of exactly the windows
+ * wanted: both for the RID, window w for IOMMUSIM_PASID_WINDOW(w).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -53,6 +62,33 @@ static void hwpt_put(struct iofd_ctx *ictx, struct iofd_hwpt *hwpt)
 		iofd_object_remove(ictx, &hwpt->obj);
 }
 
+/* The windows an attachment with @pasid uses of @hwpt's domain. */
+static uint32_t att_windows(struct iofd_hwpt *hwpt, uint32_t pasid)
+{
+	if (pasid == IOMMU_NO_PASID)
+		return hwpt->dom->win_mask;
+	return hwpt->dom->win_mask & 1u << (pasid & 1);
+}
+
+/* The windowed form of pasid_compat: the window must be in the domain,
+ * and no other attachment of the group may hold it. */
+static int window_compat(struct iofd_device *idev, struct iofd_hwpt *hwpt,
+			 uint32_t pasid)
+{
+	struct iofd_hwgroup *grp = idev->group;
+	uint32_t want = att_windows(hwpt, pasid), held = 0;
+
+	if (!want)
+		return -EINVAL;
+	if (pasid != IOMMU_NO_PASID && grp->hwpt)
+		held |= att_windows(grp->hwpt, IOMMU_NO_PASID);
+	for (unsigned int i = 0; i < grp->npasids; i++)
+		if (grp->pasids[i].pasid != pasid)
+			held |= att_windows(grp->pasids[i].hwpt,
+					    grp->pasids[i].pasid);
+	return want & held ? -EADDRINUSE : 0;
+}
+
 /* kernel iommufd_hwpt_pasid_compat */
 static int pasid_compat(struct iofd_device *idev, struct iofd_hwpt *hwpt,
 			uint32_t pasid)
@@ -60,6 +96,8 @@ static int pasid_compat(struct iofd_device *idev, struct iofd_hwpt *hwpt,
 	struct iofd_hwgroup *grp = idev->group;
 	bool compat = hwpt->flags & IOMMU_HWPT_ALLOC_PASID;
 
+	if (idev->ops->nwindows)
+		return window_compat(idev, hwpt, pasid);
 	if (pasid == IOMMU_NO_PASID)
 		return !compat && grp->npasids ? -EINVAL : 0;
 	if (!compat)
@@ -101,11 +139,15 @@ struct iofd_hwpt *iofd_device_pasid_hwpt(struct iofd_device *idev,
 	return pa ? pa->hwpt : NULL;
 }
 
-/* Whether the device can issue @pasid at all (its driver's width). */
+/* Whether the device can issue @pasid at all (its driver's width), or
+ * for a windowed device whether it names one of its windows. */
 static bool pasid_valid(struct iofd_device *idev, uint32_t pasid)
 {
 	unsigned int bits = idev->ops->pasid_bits(idev);
 
+	if (idev->ops->nwindows)
+		return IOMMUSIM_PASID_IS_WINDOW(pasid) &&
+		       (pasid & 1) < idev->ops->nwindows;
 	return bits && (bits >= 32 || pasid < (1u << bits));
 }
 
@@ -271,12 +313,16 @@ static int do_replace(struct iofd_device *idev, uint32_t pasid,
 static int auto_domain(struct iofd_device *idev, uint32_t pasid,
 		       struct iofd_ioas *ioas, bool replace, uint32_t *pt_id)
 {
+	uint32_t want = pasid == IOMMU_NO_PASID ? 3 : 1u << (pasid & 1);
 	struct iofd_hwpt *hwpt;
 	int ret;
 
 	for (unsigned int i = 0; i < ioas->nhwpts; i++) {
 		hwpt = ioas->hwpts[i];
 		if (!hwpt->auto_domain)
+			continue;
+		/* a windowed device shares only a domain of its windows */
+		if (idev->ops->nwindows && hwpt->dom->win_mask != want)
 			continue;
 		ret = replace ? do_replace(idev, pasid, hwpt) :
 				do_attach(idev, pasid, hwpt);
@@ -287,7 +333,11 @@ static int auto_domain(struct iofd_device *idev, uint32_t pasid,
 		return ret;
 	}
 	/* a new one is filled first, so undoing it is only freeing it */
-	ret = iofd_hwpt_paging_new(idev, ioas, 0, true, &hwpt);
+	if (idev->ops->nwindows && pasid != IOMMU_NO_PASID)
+		ret = iofd_hwpt_window_new(idev, ioas, pasid & 1, NULL, true,
+					   &hwpt);
+	else
+		ret = iofd_hwpt_paging_new(idev, ioas, 0, true, &hwpt);
 	if (ret)
 		return ret;
 	ret = replace ? do_replace(idev, pasid, hwpt) :
@@ -354,8 +404,9 @@ static struct iofd_device *get_device(struct iofd_ctx *ictx, uint32_t id)
  * @grp: its group.
  * @out: the object (in the table, held by the binding too).
  *
- * Return: 0, -EPERM (another context owns the group), -ENOSPC (group
- * full), -ENOMEM.
+ * Return: 0, -EPERM (another context owns the group), -EBUSY (a VFIO
+ * container uses the group, vfio_spapr.c), -ENOSPC (group full),
+ * -ENOMEM.
  */
 int iofd_device_bind(struct iofd_ctx *ictx, const struct iofd_dev_ops *ops,
 		     struct iofd_hwgroup *grp, struct iofd_device **out)
@@ -365,6 +416,8 @@ int iofd_device_bind(struct iofd_ctx *ictx, const struct iofd_dev_ops *ops,
 
 	if (grp->owner && grp->owner != ictx)
 		return -EPERM;
+	if (grp->spapr)
+		return -EBUSY;
 	if (grp->nbound == IOFD_GROUP_MAX)
 		return -ENOSPC;
 	idev = calloc(1, sizeof(*idev));

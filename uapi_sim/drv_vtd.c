@@ -340,7 +340,8 @@ const struct iofd_dev_ops iofd_vtd_dev_ops = {
 bool iofd_machine_dev(const struct iofd_device *idev)
 {
 	return idev->ops == &iofd_vtd_dev_ops ||
-	       idev->ops == &iofd_smmu_dev_ops;
+	       idev->ops == &iofd_smmu_dev_ops ||
+	       idev->ops == &iofd_tce_dev_ops;
 }
 
 /**

@@ -37,6 +37,40 @@ static struct iofd_hwpt *hwpt_new(struct iofd_ctx *ictx, uint32_t flags,
 	return hwpt;
 }
 
+/* A paging HWPT: a domain of the driver's alloc_paging (@w < 0) or of
+ * its alloc_window, filled from @ioas. */
+static int paging_make(struct iofd_device *idev, struct iofd_ioas *ioas,
+		       uint32_t flags, bool auto_domain, int w,
+		       const struct iommusim_hwpt_ppc_tce_window *g,
+		       struct iofd_hwpt **out)
+{
+	struct iofd_ctx *ictx = idev->ictx;
+	struct iofd_hwpt *hwpt;
+	int ret;
+
+	hwpt = hwpt_new(ictx, flags, IOFD_OBJ_HWPT_PAGING);
+	if (!hwpt)
+		return -ENOMEM;
+	hwpt->ioas = ioas;
+	ioas->obj.users++;
+	hwpt->auto_domain = auto_domain;
+	if (w < 0)
+		ret = idev->ops->alloc_paging(
+			idev, flags & ~(uint32_t)IOMMU_HWPT_FAULT_ID_VALID,
+			&hwpt->dom);
+	else
+		ret = idev->ops->alloc_window(idev, (unsigned int)w, g,
+					      &hwpt->dom);
+	if (!ret)
+		ret = iofd_ioas_add_domain(ioas, hwpt);
+	if (ret) {
+		iofd_object_remove(ictx, &hwpt->obj);
+		return ret;
+	}
+	*out = hwpt;
+	return 0;
+}
+
 /**
  * iofd_hwpt_paging_new() - a paging HWPT over @ioas with a domain of
  * @idev's driver (kernel iommufd_hwpt_paging_alloc), filled from the
@@ -56,26 +90,31 @@ int iofd_hwpt_paging_new(struct iofd_device *idev, struct iofd_ioas *ioas,
 			 uint32_t flags, bool auto_domain,
 			 struct iofd_hwpt **out)
 {
-	struct iofd_ctx *ictx = idev->ictx;
-	struct iofd_hwpt *hwpt;
-	int ret;
+	return paging_make(idev, ioas, flags, auto_domain, -1, NULL, out);
+}
 
-	hwpt = hwpt_new(ictx, flags, IOFD_OBJ_HWPT_PAGING);
-	if (!hwpt)
-		return -ENOMEM;
-	hwpt->ioas = ioas;
-	ioas->obj.users++;
-	hwpt->auto_domain = auto_domain;
-	ret = idev->ops->alloc_paging(
-		idev, flags & ~(uint32_t)IOMMU_HWPT_FAULT_ID_VALID, &hwpt->dom);
-	if (!ret)
-		ret = iofd_ioas_add_domain(ioas, hwpt);
-	if (ret) {
-		iofd_object_remove(ictx, &hwpt->obj);
-		return ret;
-	}
-	*out = hwpt;
-	return 0;
+/**
+ * iofd_hwpt_window_new() - a paging HWPT over @ioas whose domain is one
+ * DMA window of @idev's windowed IOMMU (an iommusim extension,
+ * drv_ppc.c): window @w with its default geometry, or the geometry @g.
+ * @idev: a device whose driver has windows.
+ * @ioas: the IOAS it mirrors.
+ * @w: the window (ignored with @g: bit 59 of its start picks).
+ * @g: the user's geometry, or NULL.
+ * @auto_domain: made by an attach to the IOAS.
+ * @out: the HWPT, in the object table.
+ *
+ * Return: 0, -EOPNOTSUPP (no windows), the driver's -EINVAL for a
+ * geometry it cannot build, errors of the IOAS fill, -ENOMEM.
+ */
+int iofd_hwpt_window_new(struct iofd_device *idev, struct iofd_ioas *ioas,
+			 unsigned int w,
+			 const struct iommusim_hwpt_ppc_tce_window *g,
+			 bool auto_domain, struct iofd_hwpt **out)
+{
+	if (!idev->ops->alloc_window)
+		return -EOPNOTSUPP;
+	return paging_make(idev, ioas, 0, auto_domain, (int)w, g, out);
 }
 
 /** iofd_hwpt_destroy() - free a HWPT nothing uses any more. */
@@ -153,10 +192,35 @@ static int viommu_nested_alloc(struct iofd_device *idev, struct iofd_viommu *v,
 	return nested_new(idev, v->hwpt, v, c, out);
 }
 
+/*
+ * iommusim's HW-specific paging HWPT (IOMMUSIM_HWPT_DATA_PPC_TCE_WINDOW):
+ * one DMA window with the user's geometry. The data is read as every
+ * driver's (iofd_user_data: shorter or longer EINVAL); flags other than
+ * FAULT_ID_VALID are EOPNOTSUPP.
+ */
+static int window_alloc(struct iofd_device *idev, struct iofd_ioas *ioas,
+			const struct iommu_hwpt_alloc *c,
+			struct iofd_hwpt **out)
+{
+	struct iommusim_hwpt_ppc_tce_window g;
+	int ret;
+
+	if (c->flags & ~(uint32_t)IOMMU_HWPT_FAULT_ID_VALID ||
+	    !idev->ops->alloc_window)
+		return -EOPNOTSUPP;
+	ret = iofd_user_data(idev->ictx, c->data_uptr, c->data_len, &g,
+			     sizeof(g), sizeof(g));
+	if (ret)
+		return ret;
+	return iofd_hwpt_window_new(idev, ioas, 0, &g, false, out);
+}
+
 static int paging_alloc(struct iofd_device *idev, struct iofd_ioas *ioas,
 			const struct iommu_hwpt_alloc *c,
 			struct iofd_hwpt **out)
 {
+	if (c->data_type == IOMMUSIM_HWPT_DATA_PPC_TCE_WINDOW)
+		return window_alloc(idev, ioas, c, out);
 	if (c->flags & ~HWPT_FLAGS || c->data_type != IOMMU_HWPT_DATA_NONE)
 		return -EOPNOTSUPP;
 	if ((c->flags & IOMMU_HWPT_FAULT_ID_VALID) &&

@@ -132,6 +132,25 @@ static int fill_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
 	return ret;
 }
 
+/* A domain of windows: the holes between them are reserved too. The
+ * windows are in bus-address order (window 0 below window 1). */
+static int reserve_holes(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
+{
+	const struct iofd_domain *d = hwpt->dom;
+	const struct iommu_iova_range *prev = NULL;
+	int ret = 0;
+
+	for (unsigned int w = 0; w < IOFD_DOM_WINDOWS && !ret; w++) {
+		if (!(d->win_mask & 1u << w))
+			continue;
+		if (prev && d->win[w].start > prev->last + 1)
+			ret = iofd_ioas_reserve(ioas, prev->last + 1,
+						d->win[w].start - 1, hwpt);
+		prev = &d->win[w];
+	}
+	return ret;
+}
+
 /* The smallest page @d maps: the IOVA alignment it needs. */
 static uint64_t min_page(const struct iofd_domain *d)
 {
@@ -142,8 +161,9 @@ static uint64_t min_page(const struct iofd_domain *d)
  * iofd_ioas_add_domain() - make @hwpt's domain mirror @ioas (kernel
  * iopt_table_add_domain): the IOVA alignment rises to the domain's
  * smallest page (above PAGE_SIZE: EINVAL; a misaligned area:
- * EADDRINUSE), what lies outside the aperture is reserved (an area or
- * allowed range there: EADDRINUSE), the IOAS's page-size choice applies,
+ * EADDRINUSE), what lies outside the aperture (and, for a domain of
+ * windows, between them) is reserved (an area or allowed range there:
+ * EADDRINUSE), the IOAS's page-size choice applies,
  * then every area is pinned and mapped.
  * @ioas: the IOAS.
  * @hwpt: a paging HWPT not yet in any IOAS.
@@ -157,7 +177,7 @@ int iofd_ioas_add_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
 	struct iofd_hwpt **h;
 	int ret;
 
-	if (min_page(d) > IOFD_PAGE_SIZE)
+	if (min_page(d) > IOFD_PAGE_SIZE && !d->contig_io_pages)
 		return -EINVAL;
 	/* a larger IOVA alignment: areas must already keep it */
 	if (min_page(d) > align && iofd_ioas_misaligned(ioas, min_page(d)))
@@ -173,6 +193,8 @@ int iofd_ioas_add_domain(struct iofd_ioas *ioas, struct iofd_hwpt *hwpt)
 	if (!ret && d->aperture_last != UINT64_MAX)
 		ret = iofd_ioas_reserve(ioas, d->aperture_last + 1, UINT64_MAX,
 					hwpt);
+	if (!ret && d->win_mask)
+		ret = reserve_holes(ioas, hwpt);
 	if (ret) {
 		iofd_ioas_unreserve(ioas, hwpt);
 		return ret;

@@ -128,6 +128,11 @@ static int place(struct iofd_ioas *ioas, bool fixed, uint64_t uva,
 
 	if (!length || length % align || (uva & (IOFD_PAGE_SIZE - 1)) % align)
 		return -EINVAL;
+	/* IO pages above PAGE_SIZE (a domain with contig_io_pages): the
+	 * user address keeps the alignment too, as it must on a kernel
+	 * whose PAGE_SIZE is that page */
+	if (align > IOFD_PAGE_SIZE && uva % align)
+		return -EINVAL;
 	if (!fixed)
 		return alloc_iova(ioas, uva, length, iova);
 	if (*iova % align)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hw/ppc_tce/driver.h"
 #include "hw/smmuv3/driver.h"
 #include "hw/vtd/driver.h"
 #include "iommufd.h"
@@ -28,6 +29,8 @@
  * alignment iopt_alloc_iova uses (a PMD, for THP-backed memory). */
 #define IOFD_PAGE_SIZE 4096ULL
 #define IOFD_THP_SIZE (2ULL << 20)
+/* Pinned pieces of at least this keep their user offset modulo it. */
+#define IOFD_BIG_IO_PAGE (64ULL << 10)
 
 enum iofd_obj_type {
 	IOFD_OBJ_NONE,
@@ -103,6 +106,8 @@ struct iofd_pages {
 struct iofd_device;
 struct iofd_domain;
 struct iofd_viommu;
+
+#define IOFD_DOM_WINDOWS 2
 struct iofd_hw_queue;
 
 struct iofd_domain_ops {
@@ -134,6 +139,16 @@ struct iofd_domain_ops {
  * @aperture_start: first IOVA it translates.
  * @aperture_last: last one.
  * @nested: a user-managed first stage over a parent.
+ * @win_mask: a domain of DMA windows (IBM POWER TCE): bit w set when it
+ *            has window w, which translates @win[w] and nothing else;
+ *            the aperture then spans them all and the holes between
+ *            are reserved too. 0: one aperture.
+ * @win: the windows' ranges, by window number.
+ * @contig_io_pages: its smallest page may exceed PAGE_SIZE: the driver
+ *                   maps IO pages from the contiguous pieces the pinned
+ *                   window gives (as a 64 KiB-page POWER kernel maps
+ *                   64 KiB TCEs); the IOAS alignment then asks user
+ *                   addresses for it too.
  */
 struct iofd_domain {
 	const struct iofd_domain_ops *ops;
@@ -141,13 +156,16 @@ struct iofd_domain {
 	uint64_t pgsize_bitmap;
 	uint64_t aperture_start, aperture_last;
 	bool nested;
+	uint32_t win_mask;
+	struct iommu_iova_range win[IOFD_DOM_WINDOWS];
+	bool contig_io_pages;
 };
 
 /* IOMMU_GET_HW_INFO's answer from a driver. */
 struct iofd_hw_info {
 	uint32_t type;
 	uint32_t len;
-	uint8_t data[64];
+	uint8_t data[128];
 	uint64_t caps;
 	uint8_t max_pasid_log2;
 };
@@ -160,6 +178,16 @@ struct iofd_dev_ops {
 	bool user_pasid_table;
 	/* EOPNOTSUPP for flags it does not offer */
 	int (*alloc_paging)(struct iofd_device *idev, uint32_t flags,
+			    struct iofd_domain **out);
+	/*
+	 * Windowed IOMMUs (IBM POWER TCE): how many DMA windows a device
+	 * has (0: none; attach by IOMMUSIM_PASID_WINDOW(w) is then EINVAL),
+	 * and a domain of one window: @g NULL the default geometry of
+	 * window @w, else @g (from IOMMUSIM_HWPT_DATA_PPC_TCE_WINDOW).
+	 */
+	unsigned int nwindows;
+	int (*alloc_window)(struct iofd_device *idev, unsigned int w,
+			    const struct iommusim_hwpt_ppc_tce_window *g,
 			    struct iofd_domain **out);
 	/* reads the user data of @c; parent is one of this driver's; made
 	 * on @viommu when not NULL */
@@ -226,6 +254,7 @@ struct iofd_pasid_att {
 /* One IOMMU group: DMA ownership and its domain (kernel iommufd_group). */
 struct iofd_hwgroup {
 	struct iofd_ctx *owner; /* the context that claimed DMA ownership */
+	void *spapr; /* the VFIO sPAPR container using it (vfio_spapr.c) */
 	struct iofd_device *members[IOFD_GROUP_MAX]; /* bound by @owner */
 	unsigned int nbound;
 	struct iofd_hwpt *hwpt; /* the domain every attached device shares */
@@ -348,7 +377,9 @@ struct iofd_access {
 
 /* One PCI device of the machine. */
 struct iofd_hwdev {
-	uint16_t rid; /* VT-d source id; SMMUv3 StreamID */
+	uint16_t rid; /* VT-d source id; SMMUv3 StreamID; PHB RTT index */
+	uint32_t pe; /* behind the PHB: its partitionable endpoint */
+	uint32_t rid_windows; /* PHB: windows its RID attachment set up */
 	unsigned int group;
 	struct sim_unit *unit; /* the IOMMU in front of it */
 	const struct iofd_dev_ops *ops; /* its driver */
@@ -361,6 +392,10 @@ struct iofd_sys {
 	struct vtd_drv *drv;
 	struct sim_unit *smmu; /* or NULL */
 	struct smmu_drv *smmu_drv;
+	struct sim_unit *phb; /* the IBM POWER PHB, or NULL */
+	struct tce_drv *tce_drv;
+	/* the two windows an attach to an IOAS sets up (the topology's) */
+	struct iommusim_ppc_tce_window tce_win[2];
 	struct iofd_hwdev *devs;
 	unsigned int ndevs;
 	struct iofd_hwgroup *groups;
@@ -457,6 +492,10 @@ int iofd_hwpt_alloc_ioctl(struct iofd_ucmd *ucmd);
 int iofd_hwpt_paging_new(struct iofd_device *idev, struct iofd_ioas *ioas,
 			 uint32_t flags, bool auto_domain,
 			 struct iofd_hwpt **out);
+int iofd_hwpt_window_new(struct iofd_device *idev, struct iofd_ioas *ioas,
+			 unsigned int w,
+			 const struct iommusim_hwpt_ppc_tce_window *g,
+			 bool auto_domain, struct iofd_hwpt **out);
 void iofd_hwpt_destroy(struct iofd_hwpt *hwpt);
 int iofd_get_hw_info(struct iofd_ucmd *ucmd);
 int iofd_hwpt_set_dirty_tracking(struct iofd_ucmd *ucmd);
@@ -521,6 +560,7 @@ int iofd_sys_group_move(struct iofd_device *idev, uint32_t pasid,
 			void *arg);
 extern const struct iofd_dev_ops iofd_vtd_dev_ops;
 extern const struct iofd_dev_ops iofd_smmu_dev_ops;
+extern const struct iofd_dev_ops iofd_tce_dev_ops;
 void iofd_smmu_drain_events(struct iofd_sys *sys);
 bool iofd_machine_dev(const struct iofd_device *idev);
 

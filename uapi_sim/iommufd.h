@@ -78,12 +78,24 @@ struct iofd_sys;
  *              without ACS: bus g + 1, functions 0 .. group_size - 1.
  * @nsmmu: PCI devices behind the Arm SMMUv3 unit, after the VT-d ones,
  *         one group each (0: 4; IOFD_TOPO_NONE: no SMMUv3 unit).
+ * @nppc: PCI devices behind the IBM POWER PHB, after the SMMUv3's, each
+ *        its own PE and group (0: 2; IOFD_TOPO_NONE: no PHB).
+ * @phb_gen: the PHB's generation, 3 or 4 (0: 4).
+ * @tce_win64_bits: log2 of the 64-bit DMA window's size an attach sets
+ *                  up (0: 40, 1 TiB).
+ * @tce_page_shift: that window's IO page shift (0: 16, 64 KiB).
+ * @tce_levels: levels of the TCE tables an attach builds (0: 2).
  */
 struct iofd_topology {
 	const char *vtd;
 	unsigned int ndevs;
 	unsigned int group_size;
 	unsigned int nsmmu;
+	unsigned int nppc;
+	unsigned int phb_gen;
+	unsigned int tce_win64_bits;
+	unsigned int tce_page_shift;
+	unsigned int tce_levels;
 };
 
 #define IOFD_TOPO_NONE UINT32_MAX
@@ -93,7 +105,7 @@ struct iofd_topology {
 /** struct iofd_dev_info - one PCI device of the machine. */
 struct iofd_dev_info {
 	uint16_t rid; /* bus << 8 | devfn: the source id / StreamID */
-	const char *unit; /* "vtd" or "smmuv3" */
+	const char *unit; /* "vtd", "smmuv3" or "ppc_tce" */
 	unsigned int group;
 	uint32_t bound_id; /* its device object id when bound, else 0 */
 };

@@ -855,4 +855,64 @@ struct iommusim_mmap {
 
 IOFD_ASSERT_SIZE(iommusim_mmap, 32);
 
+/*
+ * iommusim's own (docs/ppc_tce.md, "iommufd on two windows"): upstream
+ * Linux has no iommu_hw_info type or HWPT data for IBM POWER TCE; these
+ * are this simulator's, numbered far from upstream's small values.
+ *
+ * IOMMUSIM_HW_INFO_TYPE_PPC_TCE: IOMMU_GET_HW_INFO of a device behind a
+ * POWER PHB answers struct iommusim_hw_info_ppc_tce: the PE's DMA windows
+ * as an attach to an IOAS sets them up (window 0 at bus address 0,
+ * window 1 at 1 << 59).
+ */
+#define IOMMUSIM_HW_INFO_TYPE_PPC_TCE 0x10000u
+
+struct iommusim_ppc_tce_window {
+	uint64_t start; /* first bus address */
+	uint64_t size; /* bytes */
+	uint32_t page_shift; /* IO page size, log2 */
+	uint32_t levels; /* TCE table levels */
+};
+
+struct iommusim_hw_info_ppc_tce {
+	uint32_t flags; /* 0 */
+	uint32_t phb_gen; /* 3 (IODA2) or 4 (IODA3) */
+	uint32_t pe; /* the device's partitionable endpoint */
+	uint32_t nr_windows; /* 2 */
+	uint64_t pgsize_bitmap; /* IO page sizes the PHB builds */
+	uint32_t max_levels; /* 5 */
+	uint32_t __reserved;
+	struct iommusim_ppc_tce_window windows[2]; /* default geometry */
+};
+
+/*
+ * IOMMUSIM_HWPT_DATA_PPC_TCE_WINDOW: IOMMU_HWPT_ALLOC with an IOAS as
+ * pt_id and this data makes a paging HWPT of one DMA window with the
+ * chosen geometry (bit 59 of @start picks the TVE); flags and
+ * __reserved must be 0.
+ */
+#define IOMMUSIM_HWPT_DATA_PPC_TCE_WINDOW 0x10000u
+
+struct iommusim_hwpt_ppc_tce_window {
+	uint64_t start;
+	uint64_t size;
+	uint32_t page_shift;
+	uint32_t levels; /* 0: the driver's default (2) */
+	uint32_t flags;
+	uint32_t __reserved;
+};
+
+/*
+ * The PASID value that names DMA window @w of a device behind a POWER
+ * PHB in an attach, replace or detach (iommufd_sim_attach,
+ * VFIO_DEVICE_[DE]ATTACH_IOMMUFD_PT with the PASID flag): the device is
+ * then attached per window, to a different IOAS for each if wanted.
+ * Real PASIDs are at most 20 bits, so these never name one.
+ */
+#define IOMMUSIM_PASID_WINDOW(w) (0x80000000u | (uint32_t)(w))
+#define IOMMUSIM_PASID_IS_WINDOW(p) (((p)&0xfffffffeu) == 0x80000000u)
+
+IOFD_ASSERT_SIZE(iommusim_hw_info_ppc_tce, 80);
+IOFD_ASSERT_SIZE(iommusim_hwpt_ppc_tce_window, 32);
+
 #endif /* IOMMUSIM_UAPI_SIM_IOMMUFD_UAPI_H */

@@ -197,12 +197,14 @@ int iofd_pages_get_file(struct iofd_ctx *ictx, int fd, uint64_t start,
 }
 
 /* A place in the window for a pinned object: one of 2 MiB or more keeps
- * its user address's offset modulo 2 MiB. */
+ * its user address's offset modulo 2 MiB, one of 64 KiB or more modulo
+ * 64 KiB (so a 64 KiB TCE of a POWER window can map it). */
 static int place(struct iofd_pages *pg)
 {
 	struct iofd_sys *sys = pg->ictx->sys;
-	uint64_t align = pg->span >= IOFD_THP_SIZE ? IOFD_THP_SIZE :
-						     IOFD_PAGE_SIZE;
+	uint64_t align = pg->span >= IOFD_THP_SIZE    ? IOFD_THP_SIZE :
+			 pg->span >= IOFD_BIG_IO_PAGE ? IOFD_BIG_IO_PAGE :
+							IOFD_PAGE_SIZE;
 	uint64_t off = pg->uva_base & (align - 1), pa;
 
 	/*

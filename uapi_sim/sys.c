@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
  * sys.c - the simulated machine under the iommufd contexts: physical
- * memory, one VT-d unit and one Arm SMMUv3 unit with their driver sides,
- * their PCI devices (VT-d's first, then the SMMUv3's) and IOMMU groups,
- * and the pinned-memory window.
+ * memory, one VT-d unit, one Arm SMMUv3 unit and one IBM POWER PHB with
+ * their driver sides, their PCI devices (VT-d's first, then the
+ * SMMUv3's, then the PHB's) and IOMMU groups, and the pinned-memory
+ * window.
  *
  * Physical layout:
  *   [0, 1 TiB)          RAM; the drivers' tables come from its frame pool.
@@ -19,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hw/ppc_tce/ppc_tce.h"
 #include "hw/smmuv3/smmuv3.h"
 #include "hw/vtd/vtd.h"
 #include "model/trace.h"
@@ -28,6 +30,15 @@
 #define SYS_DEFAULT_VTD "mode=scalable slads=1 nest=1"
 #define SYS_DEFAULT_DEVS 4
 #define SYS_DEFAULT_SMMU_DEVS 4
+#define SYS_DEFAULT_PPC_DEVS 2
+/* The PE's default windows: 2 GiB of 4 KiB pages at bus address 0 (the
+ * 32-bit window Linux's PowerNV code sets up, pnv_pci_ioda2_setup_
+ * default_config in torvalds/linux arch/powerpc/platforms/powernv/
+ * pci-ioda.c, at most 2 GiB) and a 64-bit window at 1 << 59. */
+#define SYS_TCE_WIN32_SIZE (2ULL << 30)
+#define SYS_TCE_WIN64_BITS 40
+#define SYS_TCE_WIN64_SHIFT 16
+#define SYS_TCE_LEVELS 2
 #define SYS_OPTS_LEN 512
 
 static int make_vtd(struct iofd_sys *sys, const char *opts, char *err,
@@ -96,9 +107,70 @@ static int make_smmu(struct iofd_sys *sys, char *err, size_t errlen)
 	return ret;
 }
 
+/* The PHB (EEH off: iommufd has no way to thaw a PE, see
+ * docs/ppc_tce.md), its driver side and the windows an attach makes; a
+ * geometry the PHB cannot build is refused here, with a message. */
+static int make_phb(struct iofd_sys *sys, const struct iofd_topology *t,
+		    char *err, size_t errlen)
+{
+	char phb[16], *argv[] = { phb };
+	unsigned int gen = t->phb_gen ? t->phb_gen : 4;
+	unsigned int bits = t->tce_win64_bits ? t->tce_win64_bits :
+						SYS_TCE_WIN64_BITS;
+	unsigned int levels = t->tce_levels ? t->tce_levels : SYS_TCE_LEVELS;
+	struct sim_err e = { "" };
+	struct sim_opts o;
+	int ret;
+
+	if ((gen != 3 && gen != 4) || bits < 24 || bits > 58) {
+		snprintf(err, errlen,
+			 "topology: phb must be 3 or 4, tce_win64_bits 24-58");
+		return -EINVAL;
+	}
+	snprintf(phb, sizeof(phb), "phb=%u", gen);
+	ret = sim_opts_parse(&o, 1, argv, &e);
+	if (!ret)
+		ret = ppc_tce_unit_ops.create(sys->pm, &o, &sys->phb, &e);
+	if (ret) {
+		snprintf(err, errlen, "ppc_tce: %s", e.msg);
+		return -EINVAL;
+	}
+	ret = tce_drv_create(sys->phb, sys->pm, &sys->tce_drv);
+	if (ret) {
+		snprintf(err, errlen, "ppc_tce driver bring-up failed: %s",
+			 strerror(-ret));
+		return ret;
+	}
+	sys->tce_win[0] = (struct iommusim_ppc_tce_window){ 0,
+							    SYS_TCE_WIN32_SIZE,
+							    12, levels };
+	sys->tce_win[1] = (struct iommusim_ppc_tce_window){
+		TCE_WIN1_BASE, 1ULL << bits,
+		t->tce_page_shift ? t->tce_page_shift : SYS_TCE_WIN64_SHIFT,
+		levels
+	};
+	for (unsigned int w = 0; w < 2; w++) {
+		struct iommusim_ppc_tce_window *g = &sys->tce_win[w];
+		struct tce_table *tbl;
+
+		ret = tce_table_create(sys->tce_drv, g->start, g->size,
+				       g->page_shift, g->levels, &tbl);
+		if (ret) {
+			snprintf(err, errlen,
+				 "topology: PHB%u cannot build window %u "
+				 "(0x%llx bytes of %u-bit pages, %u levels)",
+				 gen, w, (unsigned long long)g->size,
+				 g->page_shift, g->levels);
+			return -EINVAL;
+		}
+		tce_table_free(tbl);
+	}
+	return 0;
+}
+
 /*
  * VT-d devices first (functions of one group share a bus), then SMMUv3
- * devices, one group each; a device's id at its unit is its PCI RID,
+ * devices, then the PHB's, one group each; a device's id at its unit is its PCI RID,
  * bus g + 1 for group g (the SMMUv3 StreamID is the RID, as on Arm
  * servers).
  */
@@ -110,9 +182,13 @@ static int make_devs(struct iofd_sys *sys, const struct iofd_topology *t,
 	unsigned int ns = t->nsmmu == IOFD_TOPO_NONE ? 0 :
 			  t->nsmmu		     ? t->nsmmu :
 						       SYS_DEFAULT_SMMU_DEVS;
+	unsigned int np = t->nppc == IOFD_TOPO_NONE ? 0 :
+			  t->nppc		    ? t->nppc :
+						      SYS_DEFAULT_PPC_DEVS;
 	unsigned int vg;
 
-	if (n > IOFD_SYS_MAX_DEVS || ns > IOFD_SYS_MAX_DEVS || gs > 8) {
+	if (n > IOFD_SYS_MAX_DEVS || ns > IOFD_SYS_MAX_DEVS ||
+	    np > IOFD_SYS_MAX_DEVS || gs > 8) {
 		snprintf(err, errlen,
 			 "topology: at most %d devices per unit and 8 per "
 			 "group",
@@ -121,9 +197,11 @@ static int make_devs(struct iofd_sys *sys, const struct iofd_topology *t,
 	}
 	if (ns && make_smmu(sys, err, errlen))
 		return -EINVAL;
+	if (np && make_phb(sys, t, err, errlen))
+		return -EINVAL;
 	vg = (n + gs - 1) / gs;
-	sys->ndevs = n + ns;
-	sys->ngroups = vg + ns;
+	sys->ndevs = n + ns + np;
+	sys->ngroups = vg + ns + np;
 	sys->devs = calloc(sys->ndevs, sizeof(*sys->devs));
 	sys->groups = calloc(sys->ngroups, sizeof(*sys->groups));
 	if (!sys->devs || !sys->groups)
@@ -141,6 +219,22 @@ static int make_devs(struct iofd_sys *sys, const struct iofd_topology *t,
 		d->rid = (uint16_t)((i + 1) << 8);
 		d->unit = sys->smmu;
 		d->ops = &iofd_smmu_dev_ops;
+	}
+	/* PE i + 1 (PE 0 is where RIDs nobody set up point) */
+	for (unsigned int i = 0; i < np; i++) {
+		struct iofd_hwdev *d = &sys->devs[n + ns + i];
+
+		d->group = vg + ns + i;
+		d->rid = (uint16_t)((i + 1) << 8);
+		d->pe = i + 1;
+		d->unit = sys->phb;
+		d->ops = &iofd_tce_dev_ops;
+		if (tce_drv_set_pe(sys->tce_drv, d->rid, d->pe)) {
+			snprintf(err, errlen,
+				 "topology: more PPC devices "
+				 "than the PHB has PEs");
+			return -EINVAL;
+		}
 	}
 	return 0;
 }
@@ -197,6 +291,10 @@ void iofd_sys_destroy(struct iofd_sys *sys)
 {
 	if (!sys)
 		return;
+	if (sys->tce_drv)
+		tce_drv_destroy(sys->tce_drv);
+	if (sys->phb)
+		sys->phb->ops->destroy(sys->phb);
 	if (sys->smmu_drv)
 		smmu_drv_destroy(sys->smmu_drv);
 	if (sys->smmu)

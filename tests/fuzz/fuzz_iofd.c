@@ -131,8 +131,19 @@ static int mmap_op(struct iofd_ctx *ctx, uint32_t arg)
 	return ret;
 }
 
+/* The PASID of an attach or detach: the RID, PASID 1, or a window of a
+ * POWER PHB device (the default machine's devices 8 and 9). */
+static uint32_t fuzz_pasid(uint32_t sel)
+{
+	static const uint32_t p[] = { 0, 1, IOMMUSIM_PASID_WINDOW(0),
+				      IOMMUSIM_PASID_WINDOW(1) };
+
+	return p[sel & 3];
+}
+
 /* The device side: 0xa4 bind/unbind, 0xa5 attach, 0xa6 detach or close
- * an access, 0xa7 DMA of up to 64 bytes. */
+ * an access, 0xa7 DMA of up to 64 bytes. Devices 0-9: VT-d, SMMUv3 and
+ * the PHB's; 10 is none. */
 static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
 {
 	uint32_t id = arena_u32(1), pt = arena_u32(2);
@@ -143,9 +154,9 @@ static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
 	switch (nr) {
 	case 0xa4:
 		return arg & 1 ? iommufd_sim_unbind(ctx, id) :
-				 iommufd_sim_bind(ctx, (arg >> 1) % 5, &id);
+				 iommufd_sim_bind(ctx, (arg >> 1) % 11, &id);
 	case 0xa5:
-		return iommufd_sim_attach(ctx, id, arg & 1, &pt);
+		return iommufd_sim_attach(ctx, id, fuzz_pasid(arg), &pt);
 	case 0xa6:
 		switch (arg & 7) {
 		case 0:
@@ -173,12 +184,13 @@ static int device_op(struct iofd_ctx *ctx, unsigned int nr, uint32_t arg)
 		case 6:
 			return iommufd_sim_fault_close(ctx, id);
 		default:
-			return iommufd_sim_detach(ctx, id, 1);
+			return iommufd_sim_detach(ctx, id,
+						  fuzz_pasid(arg >> 3));
 		}
 		return n > 0 ? 0 : (int)n;
 	default:
 		memcpy(buf, arena + 16, sizeof(buf));
-		return iofd_sys_dma(iommufd_sim_sys(ctx), (arg >> 1) % 5, 0,
+		return iofd_sys_dma(iommufd_sim_sys(ctx), (arg >> 1) % 11, 0,
 				    iova, buf, (arg >> 2) % 64, arg & 1, NULL);
 	}
 }

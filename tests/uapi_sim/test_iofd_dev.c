@@ -25,7 +25,9 @@ static struct iofd_sys *sys;
 
 static void up(const char *vtd, unsigned int ndevs, unsigned int gs)
 {
-	struct iofd_topology t = { vtd, ndevs, gs, 0 };
+	struct iofd_topology t = { .vtd = vtd,
+				   .ndevs = ndevs,
+				   .group_size = gs };
 	char err[128];
 
 	ck_assert_msg(!iofd_sys_create(&t, &sys, err, sizeof(err)), "%s", err);
@@ -95,25 +97,29 @@ static uint32_t hwpt_alloc(uint32_t dev_id, uint32_t pt, uint32_t flags,
 }
 
 /* The default machine: one VT-d unit with four devices, then one SMMUv3
- * with four, a group each. */
+ * with four, then one POWER PHB with two (PEs 1 and 2), a group each. */
 START_TEST(test_topology)
 {
-	struct iofd_topology bad = { "mode=scalable colour=blue", 0, 0, 0 };
-	struct iofd_topology grp = { NULL, 6, 3, 0 };
-	struct iofd_topology none = { NULL, 2, 0, IOFD_TOPO_NONE };
+	struct iofd_topology bad = { .vtd = "mode=scalable colour=blue" };
+	struct iofd_topology grp = { .ndevs = 6, .group_size = 3 };
+	struct iofd_topology none = { .ndevs = 2,
+				      .nsmmu = IOFD_TOPO_NONE,
+				      .nppc = IOFD_TOPO_NONE };
 	struct iofd_dev_info info;
 	struct iofd_sys *s2;
 	char err[128];
 
-	ck_assert_uint_eq(iofd_sys_ndevs(sys), 8);
-	for (unsigned int i = 0; i < 8; i++) {
+	ck_assert_uint_eq(iofd_sys_ndevs(sys), 10);
+	for (unsigned int i = 0; i < 10; i++) {
 		ck_assert_int_eq(iofd_sys_dev_info(sys, i, &info), 0);
 		ck_assert_uint_eq(info.rid, (i % 4 + 1) << 8);
-		ck_assert_str_eq(info.unit, i < 4 ? "vtd" : "smmuv3");
+		ck_assert_str_eq(info.unit, i < 4 ? "vtd" :
+					    i < 8 ? "smmuv3" :
+						    "ppc_tce");
 		ck_assert_uint_eq(info.group, i);
 		ck_assert_uint_eq(info.bound_id, 0);
 	}
-	ck_assert_int_eq(iofd_sys_dev_info(sys, 8, &info), -ENODEV);
+	ck_assert_int_eq(iofd_sys_dev_info(sys, 10, &info), -ENODEV);
 	ck_assert_int_eq(iofd_sys_create(&none, &s2, err, sizeof(err)), 0);
 	ck_assert_uint_eq(iofd_sys_ndevs(s2), 2);
 	iofd_sys_destroy(s2);
@@ -144,7 +150,7 @@ START_TEST(test_bind)
 	ck_assert_uint_eq(info.bound_id, d0);
 	ck_assert_int_eq(destroy(d0), -EBUSY);
 	ck_assert_int_eq(iommufd_sim_bind(ctx, 0, &id), -EINVAL);
-	ck_assert_int_eq(iommufd_sim_bind(ctx, 9, &id), -ENODEV);
+	ck_assert_int_eq(iommufd_sim_bind(ctx, 10, &id), -ENODEV);
 	ck_assert_int_eq(iommufd_sim_open_sys(sys, NULL, &other), 0);
 	/* the group is this context's: its sibling cannot go elsewhere */
 	ck_assert_int_eq(iommufd_sim_bind(other, 1, &id), -EPERM);
