@@ -45,13 +45,23 @@
 #include "mount.h"
 #include "uapi_sim/iommufd.h"
 #include "uapi_sim/iommufd_uapi.h"
+#include "uapi_sim/vfio_spapr.h"
 
-enum client_kind { CL_IOMMU, CL_VFIO, CL_OBJECT, CL_STATS };
+enum client_kind {
+	CL_IOMMU,
+	CL_VFIO,
+	CL_OBJECT,
+	CL_STATS,
+	CL_CONTAINER,
+	CL_GROUP
+};
 
 /*
  * One open file: DIR/iommu (a context), DIR/vfio/devices/vfioN (a
- * device, once bound, in some iommu client's context) or DIR/object (an
- * fd-returning command's object, once bound to its handle).
+ * device, once bound, in some iommu client's context), DIR/object (an
+ * fd-returning command's object, once bound to its handle), or on a
+ * POWER machine DIR/vfio/vfio (a VFIO sPAPR container) or DIR/vfio/N
+ * (an IOMMU group of the PHB: docs/vfio_spapr.md).
  */
 struct client {
 	pid_t tgid; /* the opener */
@@ -74,6 +84,12 @@ struct client {
 	bool handle_open;
 	struct fuse_pollhandle *ph; /* a poll waiting for EPOLLIN */
 	struct client *next_obj;
+	/* vfio/vfio (a sPAPR container) and vfio/<N> (a group) */
+	struct vfio_spapr_container *spc;
+	struct vfio_spapr_group *spg;
+	struct client *cont; /* group: the container set (a reference) */
+	struct client *next_cont; /* container: in the containers list */
+	bool file_open; /* container: its file is still open */
 };
 
 /* The daemon asks a file of its own which open it is (vfio bind); the
@@ -91,10 +107,17 @@ static unsigned int pool_size, pool_asking;
 static bool pool_closing;
 static struct fuse_session *pool_se;
 static int pool_grow(void);
+struct client;
+static int spapr_open(struct client *cl, const struct iofd_uaccess *ua,
+		      int grp);
+static void spapr_release(struct client *cl);
 static pthread_mutex_t big_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct iofd_sys *machine;
 static struct client *live; /* iommu clients with a context */
 static struct client *objects; /* bound object files */
+/* container clients until their last reference (the file, each group
+ * set to it) goes: a group keeps a closed container's mappings alive */
+static struct client *containers;
 
 /* The mount's device number, and the inode numbers of its files (the
  * attributes are cached for a day, so an fstat of a descriptor of ours
@@ -107,6 +130,8 @@ static dev_t mount_dev;
 #define INO_OBJECT 5
 #define INO_STATS 6
 #define INO_VFIO_FIRST 16
+#define INO_CONTAINER 7
+#define INO_GROUP_FIRST 0x10000 /* + the group's index */
 
 static int remote_rw(struct client *cl, uint64_t uptr, void *buf, size_t len,
 		     bool write)
@@ -337,10 +362,36 @@ static int vfio_index(const char *path)
 	return (int)n;
 }
 
+/* N of "/vfio/N" for an IOMMU group of the POWER PHB's devices (N is
+ * the machine's group index, docs/vfio_spapr.md), else -1. */
+static int group_index(const char *path)
+{
+	char canon[32];
+	unsigned int n;
+
+	if (sscanf(path, "/vfio/%u", &n) != 1 ||
+	    vfio_spapr_group_is_ppc(machine, n) < 0)
+		return -1;
+	snprintf(canon, sizeof(canon), "/vfio/%u", n);
+	return strcmp(path, canon) ? -1 : (int)n;
+}
+
+/* DIR/vfio/vfio exists when the machine has a POWER PHB with devices,
+ * as /dev/vfio/vfio with the sPAPR TCE driver does on a POWER host. */
+static bool is_container(const char *path)
+{
+	if (strcmp(path, "/vfio/vfio"))
+		return false;
+	for (unsigned int g = 0; g < iofd_sys_ndevs(machine); g++)
+		if (vfio_spapr_group_is_ppc(machine, g) >= 0)
+			return true;
+	return false;
+}
+
 static int fs_getattr(const char *path, struct stat *st,
 		      struct fuse_file_info *fi)
 {
-	int dev = vfio_index(path);
+	int dev = vfio_index(path), grp = group_index(path);
 
 	(void)fi;
 	memset(st, 0, sizeof(*st));
@@ -359,6 +410,10 @@ static int fs_getattr(const char *path, struct stat *st,
 		st->st_ino = INO_OBJECT;
 	else if (!strcmp(path, "/stats"))
 		st->st_ino = INO_STATS;
+	else if (is_container(path))
+		st->st_ino = INO_CONTAINER;
+	else if (grp >= 0)
+		st->st_ino = INO_GROUP_FIRST + (unsigned int)grp;
 	else
 		return -ENOENT;
 	if (st->st_ino == INO_STATS) {
@@ -366,7 +421,7 @@ static int fs_getattr(const char *path, struct stat *st,
 		st->st_nlink = 1;
 	}
 	if (st->st_ino == INO_IOMMU || st->st_ino == INO_OBJECT ||
-	    st->st_ino >= INO_VFIO_FIRST) {
+	    st->st_ino == INO_CONTAINER || st->st_ino >= INO_VFIO_FIRST) {
 		st->st_mode = S_IFREG | 0666;
 		st->st_nlink = 1;
 	}
@@ -389,6 +444,16 @@ static int fs_readdir(const char *path, void *buf, fuse_fill_dir_t fill,
 		fill(buf, "vfio", NULL, 0, 0);
 	} else if (!strcmp(path, "/vfio")) {
 		fill(buf, "devices", NULL, 0, 0);
+		if (is_container("/vfio/vfio"))
+			fill(buf, "vfio", NULL, 0, 0);
+		for (unsigned int g = 0; g < iofd_sys_ndevs(machine); g++) {
+			char name[16];
+
+			if (vfio_spapr_group_is_ppc(machine, g) < 0)
+				continue;
+			snprintf(name, sizeof(name), "%u", g);
+			fill(buf, name, NULL, 0, 0);
+		}
 	} else if (!strcmp(path, "/vfio/devices")) {
 		for (unsigned int i = 0; i < iofd_sys_ndevs(machine); i++) {
 			char name[32];
@@ -413,14 +478,16 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 				   .mm_put = remote_mm_put,
 				   .mm_rw = remote_mm_rw,
 				   .mm_pin = remote_mm_pin };
-	int dev = vfio_index(path);
+	int dev = vfio_index(path), grp = group_index(path);
 	struct client *cl;
 	int ret = 0;
 
 	bool object = !strcmp(path, "/object");
 	bool stats = !strcmp(path, "/stats");
+	bool cont = is_container(path);
 
-	if (strcmp(path, "/iommu") && dev < 0 && !object && !stats)
+	if (strcmp(path, "/iommu") && dev < 0 && !object && !stats && !cont &&
+	    grp < 0)
 		return -ENOENT;
 	cl = calloc(1, sizeof(*cl));
 	if (!cl)
@@ -437,6 +504,8 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 	cl->kind = dev >= 0 ? CL_VFIO :
 		   object   ? CL_OBJECT :
 		   stats    ? CL_STATS :
+		   cont	    ? CL_CONTAINER :
+		   grp >= 0 ? CL_GROUP :
 			      CL_IOMMU;
 	cl->dev = dev < 0 ? 0 : (unsigned int)dev;
 	ua.ctx = cl;
@@ -451,6 +520,8 @@ static int fs_open(const char *path, struct fuse_file_info *fi)
 			cl->next_live = live;
 			live = cl;
 		}
+	} else if (cl->kind == CL_CONTAINER || cl->kind == CL_GROUP) {
+		ret = spapr_open(cl, &ua, grp);
 	}
 	pthread_mutex_unlock(&big_lock);
 	if (ret) {
@@ -513,6 +584,8 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
 	pthread_mutex_lock(&big_lock);
 	if (cl->kind == CL_IOMMU) {
 		iommu_put(cl);
+	} else if (cl->kind == CL_CONTAINER || cl->kind == CL_GROUP) {
+		spapr_release(cl);
 	} else {
 		if (cl->kind == CL_OBJECT && cl->bound) {
 			struct client **pp = &objects;
@@ -545,7 +618,8 @@ static int fs_release(const char *path, struct fuse_file_info *fi)
  * under the lock.
  * A descriptor of anything else is EBADFD.
  */
-static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
+static int cookie_of_fd(struct client *vc, int32_t fd, uint64_t want,
+			uint64_t *cookie)
 {
 	long own = syscall(SYS_pidfd_getfd, vc->pidfd, fd, 0);
 	uint64_t ino;
@@ -553,7 +627,7 @@ static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
 
 	if (own < 0)
 		return -EBADF;
-	if (!is_ours((int)own, &ino) || ino != INO_IOMMU) {
+	if (!is_ours((int)own, &ino) || ino != want) {
 		close((int)own);
 		return -EBADFD;
 	}
@@ -569,6 +643,11 @@ static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
 	pthread_mutex_unlock(&pool_lock);
 	close((int)own);
 	return ret;
+}
+
+static int iommu_cookie_of_fd(struct client *vc, int32_t fd, uint64_t *cookie)
+{
+	return cookie_of_fd(vc, fd, INO_IOMMU, cookie);
 }
 
 /* The live iommu client with @cookie; called with big_lock held. */
@@ -911,6 +990,8 @@ static int stats_read(char *buf, size_t size, off_t off)
 	}
 	for (struct client *o = objects; o; o = o->next_obj)
 		objs++;
+	for (struct client *c = containers; c; c = c->next_cont)
+		pinned += vfio_spapr_container_pinned(c->spc);
 	pthread_mutex_unlock(&big_lock);
 	len = snprintf(text, sizeof(text),
 		       "contexts %u\nbound_files %u\nobject_files %u\n"
@@ -1027,6 +1108,128 @@ static int iommu_mmap(struct client *cl, uint64_t arg)
 	return ret;
 }
 
+/*
+ * The VFIO sPAPR container and group files (uapi_sim/vfio_spapr.c).
+ * A container client lives while its file is open or a group is set to
+ * it (its refs), as the kernel's container outlives its file then; a
+ * group client holds a reference on the container client it is set to.
+ */
+
+/* Open a container or group (docs/vfio_spapr.md); with big_lock held. */
+static int spapr_open(struct client *cl, const struct iofd_uaccess *ua, int grp)
+{
+	int ret;
+
+	if (cl->kind == CL_GROUP) {
+		ret = vfio_spapr_group_open(machine, (unsigned int)grp, ua,
+					    NULL, NULL, &cl->spg);
+		if (!ret)
+			cl->dev = (unsigned int)vfio_spapr_group_dev(cl->spg);
+		return ret;
+	}
+	ret = vfio_spapr_container_open(machine, ua, &cl->spc);
+	if (ret)
+		return ret;
+	cl->refs = 1;
+	cl->file_open = true;
+	cl->next_cont = containers;
+	containers = cl;
+	return 0;
+}
+
+/* Drop a reference on a container client; with big_lock held. */
+static void cont_put(struct client *cc)
+{
+	struct client **pp;
+
+	if (--cc->refs)
+		return;
+	for (pp = &containers; *pp != cc; pp = &(*pp)->next_cont)
+		;
+	*pp = cc->next_cont;
+	close(cc->pidfd);
+	free(cc);
+}
+
+/* Close a container or group file; with big_lock held. */
+static void spapr_release(struct client *cl)
+{
+	if (cl->kind == CL_CONTAINER) {
+		cl->file_open = false;
+		vfio_spapr_container_close(cl->spc);
+		cont_put(cl);
+		return;
+	}
+	vfio_spapr_group_close(cl->spg); /* leaves its container */
+	if (cl->cont)
+		cont_put(cl->cont);
+	close(cl->pidfd);
+	free(cl);
+}
+
+/*
+ * VFIO_GROUP_SET_CONTAINER: the caller's descriptor, as a bind names its
+ * iommufd (cookie_of_fd, without the lock); a descriptor of another file
+ * is EBADFD once the group's own checks pass (group.c's order).
+ */
+static int group_set_container(struct client *gc, pid_t tid, uint64_t arg)
+{
+	struct client *cc = NULL;
+	uint64_t cookie = 0;
+	int32_t fd;
+	int ret;
+
+	pthread_mutex_lock(&big_lock);
+	gc->tid = tid;
+	ret = remote_rw(gc, arg, &fd, sizeof(fd), false);
+	pthread_mutex_unlock(&big_lock);
+	if (ret)
+		return ret;
+	ret = cookie_of_fd(gc, fd, INO_CONTAINER, &cookie);
+	if (ret == -EBADFD)
+		ret = 0; /* open, but not a container */
+	if (ret)
+		return ret;
+	pthread_mutex_lock(&big_lock);
+	for (struct client *c = containers; c && cookie; c = c->next_cont)
+		if ((uintptr_t)c == cookie && c->file_open)
+			cc = c;
+	ret = vfio_spapr_group_set_container(gc->spg, cc ? cc->spc : NULL);
+	if (!ret) {
+		gc->cont = cc;
+		cc->refs++;
+	}
+	pthread_mutex_unlock(&big_lock);
+	return ret;
+}
+
+static int spapr_ioctl(struct client *cl, pid_t tid, unsigned int cmd,
+		       uint64_t arg, void *data)
+{
+	int ret;
+
+	if (cl->kind == CL_CONTAINER && cmd == IOMMUSIM_WHOAMI)
+		return whoami(cl, data);
+	if (cl->kind == CL_GROUP && cmd == VFIO_GROUP_SET_CONTAINER)
+		return group_set_container(cl, tid, arg);
+	pthread_mutex_lock(&big_lock);
+	cl->tid = tid;
+	if (cl->kind == CL_CONTAINER)
+		ret = vfio_spapr_container_ioctl(cl->spc, cmd, arg);
+	else if (cmd == IOMMUSIM_VFIO_DMA) /* iommusim's own */
+		ret = vfio_dma(cl, arg);
+	else if (cmd == IOMMUSIM_VFIO_WALK)
+		ret = vfio_walk(cl, arg);
+	else
+		ret = vfio_spapr_group_ioctl(cl->spg, cmd, arg);
+	if (!ret && cmd == VFIO_GROUP_UNSET_CONTAINER && cl->cont) {
+		cont_put(cl->cont);
+		cl->cont = NULL;
+	}
+	pthread_mutex_unlock(&big_lock);
+	return ret == -ENOSYS ? -ENOTTY : ret;
+}
+
 static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 		    struct fuse_file_info *fi, unsigned int flags, void *data)
 {
@@ -1043,6 +1246,9 @@ static int fs_ioctl(const char *path, unsigned int cmd, void *arg,
 		return obj_ioctl(cl, cmd, data);
 	if (cl->kind == CL_STATS)
 		return -ENOTTY;
+	if (cl->kind == CL_CONTAINER || cl->kind == CL_GROUP)
+		return spapr_ioctl(cl, tid, cmd, (uint64_t)(uintptr_t)arg,
+				   data);
 	if (cmd == IOMMUSIM_WHOAMI)
 		return whoami(cl, data);
 	pthread_mutex_lock(&big_lock);

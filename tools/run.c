@@ -9,7 +9,8 @@
  * (`iommusim mount`, in a child) serves a scratch directory, and /dev is
  * an overlay of the real /dev (so the files can be added without
  * touching devtmpfs) with /dev/pts and /dev/shm put back on top; the
- * daemon's files are bind-mounted at /dev/iommu and /dev/vfio/devices,
+ * daemon's files are bind-mounted at /dev/iommu and /dev/vfio (the
+ * devices' cdevs, and the sPAPR container and groups: vfio_spapr.md),
  * and the whole mount at /dev/iommusim. PROGRAM runs with the helper for
  * fd-returning commands preloaded (tools/preload.c). The namespace dies
  * with the last of them; the daemon is stopped with SIGTERM. The exit
@@ -88,11 +89,12 @@ static int setup_dev(const char *served, const char *tmp)
 	snprintf(p, sizeof(p), "%s/iommu", served);
 	if (bind_file(p, "/dev/iommu"))
 		return -1;
+	/* all of /dev/vfio: the devices' cdevs, and on a machine with a
+	 * POWER PHB the legacy container and group files beside them */
 	mkdir("/dev/vfio", 0755);
-	mkdir("/dev/vfio/devices", 0755);
-	snprintf(p, sizeof(p), "%s/vfio/devices", served);
-	if (mount(p, "/dev/vfio/devices", NULL, MS_BIND, NULL))
-		return fail("/dev/vfio/devices");
+	snprintf(p, sizeof(p), "%s/vfio", served);
+	if (mount(p, "/dev/vfio", NULL, MS_BIND, NULL))
+		return fail("/dev/vfio");
 	mkdir("/dev/iommusim", 0755);
 	if (mount(served, "/dev/iommusim", NULL, MS_BIND, NULL))
 		return fail("/dev/iommusim");
