@@ -493,8 +493,12 @@ static unsigned int tce_rtas_active(struct tce_phb *p, uint32_t pe)
 }
 
 /*
- * The query mask (ppc_tce.md 3.3) of the IO page sizes the generation
- * builds; PHB4's 1 GiB page has no bit.
+ * The query mask of the IO page sizes the generation builds, with the
+ * bits of qemu/qemu hw/ppc/spapr_rtas_ddw.c spapr_page_mask_to_query_mask()
+ * (2 MiB = 0x100 since v7.1, "ppc/spapr/ddw: Add 2M pagesize"), which the
+ * guest decodes the same way (torvalds/linux pseries/iommu.c
+ * iommu_get_page_shift()). Neither has a bit for 1 GiB, so PHB4's 1 GiB
+ * page is not reported (create still accepts shift 30).
  */
 static uint32_t tce_rtas_pgmask(struct tce_phb *p)
 {
@@ -504,35 +508,49 @@ static uint32_t tce_rtas_pgmask(struct tce_phb *p)
 	return RTAS_DDW_PGSIZE_4K | RTAS_DDW_PGSIZE_64K | RTAS_DDW_PGSIZE_2M;
 }
 
-/* QEMU rtas_ibm_query_pe_dma_window(): 3 args, 5 returns. */
-static int tce_rtas_query(struct tce_phb *p, int n, const uint64_t *a,
+/*
+ * QEMU rtas_ibm_query_pe_dma_window() (qemu/qemu hw/ppc/spapr_rtas_ddw.c,
+ * v7.1 and later): 3 args and 5 or 6 returns, else -3. The 6-output form
+ * is LoPAR 2.8's, chosen by a guest that finds ibm,ddw-extensions[2] == 1
+ * (torvalds/linux arch/powerpc/platforms/pseries/iommu.c query_ddw()): the
+ * largest block becomes a 64-bit hi/lo pair.
+ */
+static int tce_rtas_query(struct tce_phb *p, int n, const uint64_t *a, int nret,
 			  uint64_t *r)
 {
 	uint32_t pe;
+	int i = 0;
 
-	if (n != 3 || tce_rtas_pe(p, a, &pe))
+	if (n != 3 || (nret != 5 && nret != 6) || tce_rtas_pe(p, a, &pe))
 		return RTAS_OUT_PARAM_ERROR;
-	r[0] = 2 - tce_rtas_active(p, pe);
-	r[1] = TCE_PAPR_LARGEST_BLOCK;
-	r[2] = tce_rtas_pgmask(p);
-	r[3] = 0; /* not migration capable */
-	return 4;
+	r[i++] = 2 - tce_rtas_active(p, pe);
+	if (nret == 6) {
+		r[i++] = TCE_PAPR_LARGEST_BLOCK64 >> 32;
+		r[i++] = TCE_PAPR_LARGEST_BLOCK64 & UINT32_MAX;
+	} else {
+		r[i++] = TCE_PAPR_LARGEST_BLOCK;
+	}
+	r[i++] = tce_rtas_pgmask(p);
+	r[i++] = 0; /* not migration capable */
+	return i;
 }
 
 /*
- * QEMU rtas_ibm_create_pe_dma_window(): 5 args; a page size the PHB does
- * not build or window_shift < page_shift is -3; two active windows, a
- * taken slot or LIOBN, or a table we cannot allocate is -1. The window
- * goes at 0 with no active window, else at 1<<59 (placement rule).
+ * QEMU rtas_ibm_create_pe_dma_window(): 5 args and 4 returns; a page size
+ * the PHB does not build or window_shift < page_shift is -3; two active
+ * windows, a taken slot or LIOBN, 2^32 or more TCEs (QEMU's nb_table is a
+ * uint32_t, so the count truncates to 0 and the enable fails), or a table
+ * we cannot allocate is -1. The window goes at 0 with no active window,
+ * else at 1<<59 (placement rule).
  */
 static int tce_rtas_create(struct tce_phb *p, int n, const uint64_t *a,
-			   uint64_t *r)
+			   int nret, uint64_t *r)
 {
 	struct tce_papr_win w = { 0 };
 	uint32_t pe, index;
 	unsigned int win;
 
-	if (n != 5 || tce_rtas_pe(p, a, &pe))
+	if (n != 5 || nret != 4 || tce_rtas_pe(p, a, &pe))
 		return RTAS_OUT_PARAM_ERROR;
 	if (a[3] > 63 || !tce_page_shift_ok(p->phb_gen, (unsigned int)a[3]) ||
 	    a[4] < a[3])
@@ -540,7 +558,7 @@ static int tce_rtas_create(struct tce_phb *p, int n, const uint64_t *a,
 	win = tce_rtas_active(p, pe) ? 1 : 0;
 	index = pe << 1 | win;
 	if (tce_rtas_active(p, pe) == 2 || p->papr[index].active ||
-	    a[4] > TCE_ADDR_WINDOW_BIT ||
+	    a[4] - a[3] >= 32 || a[4] > TCE_ADDR_WINDOW_BIT ||
 	    tce_papr_find(p, TCE_PAPR_LIOBN(pe, win), NULL))
 		return RTAS_OUT_HW_ERROR;
 	w.liobn = TCE_PAPR_LIOBN(pe, win);
@@ -559,92 +577,138 @@ static int tce_rtas_create(struct tce_phb *p, int n, const uint64_t *a,
 	return 3;
 }
 
-/* QEMU rtas_ibm_remove_pe_dma_window(): 1 arg; unknown LIOBN is -3. */
-static int tce_rtas_remove(struct tce_phb *p, int n, const uint64_t *a,
-			   uint64_t *r)
-{
-	uint32_t index;
-
-	(void)r;
-	if (n != 1 || !tce_papr_find(p, a[0], &index))
-		return RTAS_OUT_PARAM_ERROR;
-	tce_papr_remove(p, index);
-	return 0;
-}
-
 /*
- * QEMU rtas_ibm_reset_pe_dma_window() -> spapr_phb_dma_reset(): 3 args;
- * every window of the PE goes and the default window comes back: 1 GiB
- * of 4 KiB TCEs at bus 0, LIOBN of window 0, one level.
+ * Give PE @pe QEMU's default window (hw/ppc/spapr_pci.c
+ * spapr_phb_dma_reset()): LIOBN of window 0, bus 0, 1 GiB
+ * (SPAPR_PCI_DMA32_SIZE) of 4 KiB TCEs, one level, empty. -1 if another
+ * PE's window holds that LIOBN (`papr window add`) or the table does not
+ * fit in RAM.
  */
-static int tce_rtas_reset(struct tce_phb *p, int n, const uint64_t *a,
-			  uint64_t *r)
+static int tce_rtas_default(struct tce_phb *p, uint32_t pe)
 {
 	struct tce_papr_win w = {
+		.def_win = true,
+		.liobn = TCE_PAPR_LIOBN(pe, 0),
 		.bus_offset = 0,
 		.size = TCE_PAPR_DMA32_SIZE,
 		.page_shift = TCE_PAPR_DMA32_SHIFT,
 		.levels = 1,
 	};
-	uint32_t pe;
 
-	(void)r;
-	if (n != 3 || tce_rtas_pe(p, a, &pe))
-		return RTAS_OUT_PARAM_ERROR;
-	for (unsigned int win = 0; win < 2; win++)
-		if (p->papr[pe << 1 | win].active)
-			tce_papr_remove(p, pe << 1 | win);
-	w.liobn = TCE_PAPR_LIOBN(pe, 0);
-	/* Another PE's window could hold this LIOBN (`papr window add`). */
 	if (tce_papr_find(p, w.liobn, NULL) ||
 	    tce_papr_install(p, pe << 1, w, 0))
 		return RTAS_OUT_HW_ERROR;
 	return 0;
 }
 
+/*
+ * QEMU rtas_ibm_remove_pe_dma_window(): 1 arg and 1 return; an unknown
+ * LIOBN is -3. Since v7.1 (qemu/qemu commit 31cc81f72801, "spapr/ddw:
+ * Reset DMA when the last non-default window is removed") removing the
+ * last window restores the default one unless the window removed was the
+ * default, as LoPAPR requires. QEMU counts the PHB's windows; we count
+ * the PE's (windows are per PE here). If the default cannot be restored
+ * the removal stands and the status is -1 (ours: QEMU's reset cannot
+ * fail).
+ */
+static int tce_rtas_remove(struct tce_phb *p, int n, const uint64_t *a,
+			   int nret, uint64_t *r)
+{
+	uint32_t index;
+	bool def_win;
+
+	(void)r;
+	if (n != 1 || nret != 1 || !tce_papr_find(p, a[0], &index))
+		return RTAS_OUT_PARAM_ERROR;
+	def_win = p->papr[index].def_win;
+	tce_papr_remove(p, index);
+	if (!def_win && !tce_rtas_active(p, index >> 1))
+		return tce_rtas_default(p, index >> 1);
+	return 0;
+}
+
+/*
+ * QEMU rtas_ibm_reset_pe_dma_window() -> spapr_phb_dma_reset(): 3 args
+ * and 1 return; every window of the PE goes and the default comes back.
+ * The 4-argument form (LoPAR 2.13 limited addressing, sent by
+ * torvalds/linux pseries/iommu.c limited_dma_window()) is -3 as in QEMU,
+ * which checks nargs == 3 and does not advertise ibm,ddw-extensions[3].
+ */
+static int tce_rtas_reset(struct tce_phb *p, int n, const uint64_t *a, int nret,
+			  uint64_t *r)
+{
+	uint32_t pe;
+
+	(void)r;
+	if (n != 3 || nret != 1 || tce_rtas_pe(p, a, &pe))
+		return RTAS_OUT_PARAM_ERROR;
+	for (unsigned int win = 0; win < 2; win++)
+		if (p->papr[pe << 1 | win].active)
+			tce_papr_remove(p, pe << 1 | win);
+	return tce_rtas_default(p, pe);
+}
+
 struct tce_rtas_call {
 	const char *name;
+	/* The return cells a guest asks for when the script does not say. */
+	int nret;
 	/* Returns a status < 0, or the number of output cells after it. */
-	int (*fn)(struct tce_phb *p, int n, const uint64_t *a, uint64_t *r);
+	int (*fn)(struct tce_phb *p, int n, const uint64_t *a, int nret,
+		  uint64_t *r);
 };
 
 static const struct tce_rtas_call tce_rtas_calls[] = {
-	{ "ibm,query-pe-dma-window", tce_rtas_query },
-	{ "ibm,create-pe-dma-window", tce_rtas_create },
-	{ "ibm,remove-pe-dma-window", tce_rtas_remove },
-	{ "ibm,reset-pe-dma-window", tce_rtas_reset },
+	{ "ibm,query-pe-dma-window", 5, tce_rtas_query },
+	{ "ibm,create-pe-dma-window", 4, tce_rtas_create },
+	{ "ibm,remove-pe-dma-window", 1, tce_rtas_remove },
+	{ "ibm,reset-pe-dma-window", 1, tce_rtas_reset },
 };
 
 #define TCE_RTAS_ARGS_MAX 8
+#define TCE_RTAS_RETS_MAX 8
 
 static int tce_papr_cmd_rtas(struct tce_phb *p, int argc, char **argv,
 			     struct sim_out *out, struct sim_err *err)
 {
-	uint64_t a[TCE_RTAS_ARGS_MAX] = { 0 }, r[4];
-	char line[128];
+	uint64_t a[TCE_RTAS_ARGS_MAX] = { 0 }, r[TCE_RTAS_RETS_MAX], v;
+	char line[160];
 	unsigned int c;
-	int n = argc - 2, ret, len;
+	int n = argc - 2, ret, len, nret;
 
 	for (c = 0; c < ARRAY_SIZE(tce_rtas_calls); c++)
 		if (argc >= 2 && !strcmp(argv[1], tce_rtas_calls[c].name))
 			break;
-	if (c == ARRAY_SIZE(tce_rtas_calls) || n > TCE_RTAS_ARGS_MAX)
-		return sim_errf(err, "usage: rtas ibm,query-pe-dma-window|"
-				     "ibm,create-pe-dma-window|"
-				     "ibm,remove-pe-dma-window|"
-				     "ibm,reset-pe-dma-window CELL...");
+	if (c == ARRAY_SIZE(tce_rtas_calls))
+		goto usage;
+	nret = tce_rtas_calls[c].nret;
+	/* An optional last word nret=N: the return cells the caller gave. */
+	if (n > 0 && !strncmp(argv[argc - 1], "nret=", 5)) {
+		if (sim_parse_u64(argv[argc - 1] + 5, &v) || !v ||
+		    v > TCE_RTAS_RETS_MAX)
+			return sim_errf(err, "rtas: bad '%s' (1..%d)",
+					argv[argc - 1], TCE_RTAS_RETS_MAX);
+		nret = (int)v;
+		n--;
+	}
+	if (n > TCE_RTAS_ARGS_MAX)
+		goto usage;
 	/* Arguments are 32-bit cells. */
 	for (int i = 0; i < n; i++)
 		if (sim_parse_u64(argv[2 + i], &a[i]) || a[i] > UINT32_MAX)
 			return sim_errf(err, "rtas: bad cell '%s'",
 					argv[2 + i]);
-	ret = tce_rtas_calls[c].fn(p, n, a, r);
+	ret = tce_rtas_calls[c].fn(p, n, a, nret, r);
 	len = snprintf(line, sizeof(line), "status=%d", ret < 0 ? ret : 0);
 	for (int i = 0; i < ret; i++)
 		len += snprintf(line + len, sizeof(line) - len,
 				" out%d=0x%" PRIx64, i + 1, r[i]);
 	sim_outf(out, "%s", line);
 	return 0;
+usage:
+	return sim_errf(err, "usage: rtas ibm,query-pe-dma-window|"
+			     "ibm,create-pe-dma-window|"
+			     "ibm,remove-pe-dma-window|"
+			     "ibm,reset-pe-dma-window CELL... [nret=N]");
 }
 
 /**

@@ -37,15 +37,25 @@
 /* LIOBN of window W of PE P (script contract). */
 #define TCE_PAPR_LIOBN(pe, win) (0x80000000u | (uint32_t)(pe) << 8 | (win))
 
-/* Query page-size mask bits (ppc_tce.md 3.3). */
+/*
+ * Query page-size mask bits (LoPAR; qemu/qemu include/hw/ppc/spapr.h
+ * RTAS_DDW_PGSIZE_*; 2M is out of order, added later).
+ */
 #define RTAS_DDW_PGSIZE_4K 0x01
 #define RTAS_DDW_PGSIZE_64K 0x02
 #define RTAS_DDW_PGSIZE_16M 0x04
 #define RTAS_DDW_PGSIZE_256M 0x40
 #define RTAS_DDW_PGSIZE_2M 0x100
 
-/* Largest block reported by query, in TCEs (QEMU, 5-output form). */
+/*
+ * Largest block reported by query, in TCEs: QEMU's constants
+ * (qemu/qemu hw/ppc/spapr_rtas_ddw.c rtas_ibm_query_pe_dma_window(),
+ * since v7.1): 2^31 in the 5-output form, and in the 6-output form
+ * (LoPAR 2.8, ibm,ddw-extensions[2] == 1) 2^37 as hi/lo cells, the 2 MiB
+ * pages below 1<<59.
+ */
 #define TCE_PAPR_LARGEST_BLOCK 0x80000000u
+#define TCE_PAPR_LARGEST_BLOCK64 (1ull << 37)
 
 /* Default 32-bit window: 1 GiB of 4 KiB pages at bus address 0. */
 #define TCE_PAPR_DMA32_SIZE 0x40000000ull
@@ -59,6 +69,8 @@
 /**
  * struct tce_papr_win - one registered window (LIOBN).
  * @active: the slot holds a window.
+ * @def_win: it is the PE's default window (made by reset); removing the
+ *	last window of a PE restores the default only when this is clear.
  * @liobn: its logical IO bus number.
  * @bus_offset: first bus address (bit 59 = the TVE's window).
  * @size: bytes; nb_table = @size >> @page_shift.
@@ -70,6 +82,7 @@
  */
 struct tce_papr_win {
 	bool active;
+	bool def_win;
 	uint32_t liobn;
 	uint64_t bus_offset;
 	uint64_t size;

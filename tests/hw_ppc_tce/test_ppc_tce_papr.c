@@ -248,6 +248,27 @@ START_TEST(test_rtas_query)
 	out_is("status=-3", "rtas ibm,query-pe-dma-window 0 0x8000000");
 	out_is("status=-3", "rtas ibm,query-pe-dma-window 0 0 0x20000000");
 	out_is("status=-3", "rtas ibm,query-pe-dma-window 0 " BUID " 1");
+	/*
+	 * The 6-output form (LoPAR 2.8; QEMU since v7.1, commit
+	 * c0e765dafb47): the largest block 2^37 as hi/lo cells. Other
+	 * return counts are -3, for every call (QEMU checks nret).
+	 */
+	out_is("status=0 out1=0x2 out2=0x20 out3=0x0 out4=0x103 out5=0x0",
+	       "rtas ibm,query-pe-dma-window 0x10000 " BUID " nret=6");
+	out_is("status=0 out1=0x2 out2=0x80000000 out3=0x103 out4=0x0",
+	       "rtas ibm,query-pe-dma-window 0x10000 " BUID " nret=5");
+	out_is("status=-3", "rtas ibm,query-pe-dma-window 0 " BUID " nret=4");
+	out_is("status=-3", "rtas ibm,query-pe-dma-window 0 " BUID " nret=7");
+	out_is("status=-3",
+	       "rtas ibm,create-pe-dma-window 0 " BUID " 16 24 nret=5");
+	out_is("status=-3", "rtas ibm,reset-pe-dma-window 0 " BUID " nret=2");
+	out_is("status=-3", "rtas ibm,remove-pe-dma-window 0x80000000 nret=2");
+	ck_assert_int_eq(cmd("rtas ibm,query-pe-dma-window 0 " BUID " nret=0"),
+			 -EINVAL);
+	ck_assert_int_eq(cmd("rtas ibm,query-pe-dma-window 0 " BUID " nret=9"),
+			 -EINVAL);
+	ck_assert_int_eq(cmd("rtas ibm,query-pe-dma-window 0 " BUID " nret=x"),
+			 -EINVAL);
 	ck_assert_int_eq(cmd("rtas ibm,query-pe-dma-window 0x100000000 " BUID),
 			 -EINVAL);
 	ck_assert_int_eq(cmd("rtas ibm,query-pe-dma-window x " BUID), -EINVAL);
@@ -291,10 +312,36 @@ START_TEST(test_rtas_create_remove)
 	       "rtas ibm,create-pe-dma-window 0x20800 " BUID " 12 20");
 	out_is("status=-3", "rtas ibm,remove-pe-dma-window 0x80001200");
 	out_is("status=-3", "rtas ibm,remove-pe-dma-window");
+	/*
+	 * The PE's last window, not the default: the default comes back
+	 * (QEMU since v7.1, commit 31cc81f72801), so the next window goes
+	 * at 1<<59.
+	 */
 	out_is("status=0", "rtas ibm,remove-pe-dma-window 0x80001201");
+	ck_assert_uint_eq(to_tce_phb(u)->tvt[0x25], 0);
+	ck_assert_uint_eq(to_tce_phb(u)->tvt[0x24] & 0xfff, 0xa01);
+	out_is("rc=0 tce=0x0", "hcall H_GET_TCE 0x80001200 0x3ffff000");
+	out_is("status=0 out1=0x1 out2=0x80000000 out3=0x103 out4=0x0",
+	       "rtas ibm,query-pe-dma-window 0x20800 " BUID);
+	out_is("status=0 out1=0x80001201 out2=0x8000000 out3=0x0",
+	       "rtas ibm,create-pe-dma-window 0x20800 " BUID " 12 20");
+	/* Removing the default restores nothing while the DDW lives. */
+	out_is("status=0", "rtas ibm,remove-pe-dma-window 0x80001200");
+	ck_assert_uint_eq(to_tce_phb(u)->tvt[0x24], 0);
+	out_is("status=0", "rtas ibm,remove-pe-dma-window 0x80001201");
+	/* That was the last window and not the default: default again. */
+	ck_assert_uint_eq(to_tce_phb(u)->tvt[0x24] & 0xfff, 0xa01);
+	/* Removing the default when it is the last window restores none. */
+	out_is("status=0", "rtas ibm,remove-pe-dma-window 0x80001200");
+	ck_assert_uint_eq(to_tce_phb(u)->tvt[0x24], 0);
+	out_is("status=0 out1=0x2 out2=0x80000000 out3=0x103 out4=0x0",
+	       "rtas ibm,query-pe-dma-window 0x20800 " BUID);
 	/* Nothing active: the next window goes at 0 again. */
 	out_is("status=0 out1=0x80001200 out2=0x0 out3=0x0",
 	       "rtas ibm,create-pe-dma-window 0x20800 " BUID " 12 20");
+	/* 2^32 TCEs: QEMU's uint32_t nb_table truncates to 0, -1. */
+	out_is("status=-1",
+	       "rtas ibm,create-pe-dma-window 0x20800 " BUID " 12 44");
 	/* The LIOBN rule meets a `papr window add` LIOBN: hardware error. */
 	ok_cmd("papr window add 0x80000000 3 0 0 0x1000 12 1");
 	out_is("status=-1", "rtas ibm,create-pe-dma-window 0 " BUID " 12 20");
