@@ -327,11 +327,6 @@ static int hw_info(struct iofd_device *idev, uint32_t type,
 	return 0;
 }
 
-static void release(struct iofd_device *idev)
-{
-	dev_sys(idev)->devs[idev->dev].idev = NULL;
-}
-
 const struct iofd_dev_ops iofd_tce_dev_ops = {
 	.name = "ppc_tce",
 	.alloc_paging = alloc_paging,
@@ -344,5 +339,5 @@ const struct iofd_dev_ops iofd_tce_dev_ops = {
 	.detach_group = detach_group,
 	.reserve = reserve,
 	.hw_info = hw_info,
-	.release = release,
+	.release = iofd_sys_release_dev,
 };

@@ -412,11 +412,6 @@ void iofd_smmu_drain_events(struct iofd_sys *sys)
 		report(sys, rec);
 }
 
-static void release(struct iofd_device *idev)
-{
-	dev_sys(idev)->devs[idev->dev].idev = NULL;
-}
-
 const struct iofd_dev_ops iofd_smmu_dev_ops = {
 	.name = "smmuv3",
 	.alloc_paging = alloc_paging,
@@ -430,5 +425,5 @@ const struct iofd_dev_ops iofd_smmu_dev_ops = {
 	.detach_group = detach_group,
 	.reserve = reserve,
 	.hw_info = hw_info,
-	.release = release,
+	.release = iofd_sys_release_dev,
 };

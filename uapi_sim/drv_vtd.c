@@ -316,11 +316,6 @@ static int hw_info(struct iofd_device *idev, uint32_t type,
 	return 0;
 }
 
-static void release(struct iofd_device *idev)
-{
-	dev_sys(idev)->devs[idev->dev].idev = NULL;
-}
-
 const struct iofd_dev_ops iofd_vtd_dev_ops = {
 	.name = "vtd",
 	.alloc_paging = alloc_paging,
@@ -332,7 +327,7 @@ const struct iofd_dev_ops iofd_vtd_dev_ops = {
 	.detach_group = detach_group,
 	.reserve = reserve,
 	.hw_info = hw_info,
-	.release = release,
+	.release = iofd_sys_release_dev,
 };
 
 /** iofd_machine_dev() - whether @idev is a device of the machine (not

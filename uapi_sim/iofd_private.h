@@ -554,6 +554,7 @@ void iofd_unbind_all(struct iofd_ctx *ictx);
 
 /* drv_vtd.c */
 void iofd_dirty_ignore(void *ctx, uint64_t iova, uint64_t len);
+void iofd_sys_release_dev(struct iofd_device *idev);
 int iofd_sys_group_move(struct iofd_device *idev, uint32_t pasid,
 			int (*to)(void *arg, uint16_t rid, uint32_t pasid),
 			void (*back)(void *arg, uint16_t rid, uint32_t pasid),

@@ -345,6 +345,16 @@ int iofd_sys_group_move(struct iofd_device *idev, uint32_t pasid,
 	return ret;
 }
 
+/**
+ * iofd_sys_release_dev() - a machine device's object is gone: the device
+ * can be bound again (every machine driver's iofd_dev_ops.release).
+ * @idev: the device object being freed.
+ */
+void iofd_sys_release_dev(struct iofd_device *idev)
+{
+	idev->ictx->sys->devs[idev->dev].idev = NULL;
+}
+
 /** iofd_sys_ndevs() - how many PCI devices the machine has. */
 unsigned int iofd_sys_ndevs(const struct iofd_sys *sys)
 {
