@@ -94,7 +94,7 @@ START_TEST(test_window_add_errors)
 		"papr window add 1 0 0 0 0x1800 12 1",
 		"papr window add 1 0 0 0x800 0x1000 12 1",
 		"papr window add 1 0 0 0x7ffffffffff0000 0x20000 12 1",
-		"papr window add 1 0 0 0 0x1000000000000 12 1", /* > 1 GiB */
+		"papr window add 1 0 0 0 0x1000000000000 12 1", /* > 4 GiB */
 		"papr window add 1 0 0 0 0x1000 12 1 table=0xfffffffff000",
 		"papr window add x 0 0 0 0x1000 12 1",
 		"papr window del 1 0 0 0 0x1000 12 1",
