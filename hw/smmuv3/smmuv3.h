@@ -90,7 +90,9 @@ struct smmu_tt {
  * @oas: effective output size in bits: min(IPS, IDR5.OAS), <= 48.
  * @affd: access flag faults disabled (AF = 0 is not a fault).
  * @ha: hardware sets AF (HTTU); @hd: hardware dirty state (DBM).
- * @wxn, @uwxn, @pan: the CD's WXN, UWXN and PAN.
+ * @wxn, @uwxn, @pan: the CD's WXN, UWXN and PAN. UWXN is decoded but
+ *                     the walk ignores it: IHI 0070 5.4 makes it IGNORED
+ *                     with AArch64 tables (test_s1_permissions shows it).
  * @record: CD.R: record F_TRANSLATION, F_ADDR_SIZE, F_ACCESS and
  *          F_PERMISSION of stage 1.
  * @asid: CD.ASID.
@@ -170,6 +172,9 @@ struct smmu_walk_out {
  * @ipa: the IPA stage 2 was translating (when @s2).
  * @fetch_addr: the descriptor's PA that could not be read (F_WALK_EABT).
  * @level: the level at which the walk stopped.
+ * @tt_write: the table access that failed was a descriptor write (an HTTU
+ *            update): the record's TTRnW (dw1 bit 44) is then 0 (IHI 0070
+ *            7.3.16, whose example is this case).
  */
 struct smmu_walk_fault {
 	unsigned int event;
@@ -178,6 +183,7 @@ struct smmu_walk_fault {
 	uint64_t ipa;
 	uint64_t fetch_addr;
 	unsigned int level;
+	bool tt_write;
 };
 
 unsigned int smmu_s1_start_level(unsigned int granule, unsigned int tsz);

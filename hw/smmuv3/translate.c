@@ -439,8 +439,9 @@ static void record(struct smmuv3 *s, const struct dma_req *req,
 		       (req->access & DMA_ACC_EXEC ? SMMU_EVT1_IND : 0) |
 		       (wf->s2 ? SMMU_EVT1_S2 : 0) |
 		       FIELD_PREP(SMMU_EVT1_CLASS, wf->class);
-		/* the walk that failed on a table read was a read */
-		if (wf->class != SMMU_CLASS_IN)
+		/* TTRnW: the failed table access was a read, unless it was
+		 * an HTTU descriptor write (IHI 0070 7.3.16) */
+		if (wf->class != SMMU_CLASS_IN && !wf->tt_write)
 			r[1] |= SMMU_EVT1_TT_RNW;
 		r[2] = req->addr;
 		if (event == SMMU_EVT_F_WALK_EABT)

@@ -271,8 +271,10 @@ static int desc_pa(struct walk *w, unsigned int access)
 	w->pa = w->ipa;
 	if (!w->s1 || !w->s2)
 		return 0;
-	if (smmu_walk_s2(w->pm, w->tr, w->s2, &r, SMMU_CLASS_TT, &o, w->f))
+	if (smmu_walk_s2(w->pm, w->tr, w->s2, &r, SMMU_CLASS_TT, &o, w->f)) {
+		w->f->tt_write = access & DMA_ACC_WRITE;
 		return -EFAULT;
+	}
 	w->pa = o.x.out_addr;
 	return 0;
 }
@@ -307,8 +309,11 @@ static int write_back(struct walk *w, uint64_t n, unsigned int level)
 {
 	if (desc_pa(w, DMA_ACC_WRITE))
 		return -EFAULT;
-	if (w->rq->update && pm_st64_le(w->pm, w->pa, n))
-		return fault(w, SMMU_EVT_F_WALK_EABT, level);
+	if (w->rq->update && pm_st64_le(w->pm, w->pa, n)) {
+		fault(w, SMMU_EVT_F_WALK_EABT, level);
+		w->f->tt_write = true;
+		return -EFAULT;
+	}
 	return 0;
 }
 
@@ -410,10 +415,13 @@ static int walk_done(const struct walk *w, uint64_t oa, unsigned int shift,
 /*
  * The rights a stage 1 leaf grants at the request's privilege (smmuv3.md
  * 4.3, after DDI 0487's direct permission scheme): AP[2:1] limited by
- * APTable; exec by UXN/XNTable or PXN/PXNTable, by WXN on a page writable
- * at that privilege, and (UWXN) privileged exec on an unprivileged-writable
- * page; PAN takes privileged data access away from pages unprivileged code
- * can reach. With HD a DBM page counts as writable.
+ * APTable; exec by UXN/XNTable or PXN/PXNTable, and by WXN on a page
+ * writable at that privilege. A page unprivileged code may write is never
+ * privileged-executable: VMSAv8-64 makes every EL0-writable region PXN,
+ * and IHI 0070 5.4 makes CD.UWXN IGNORED with AArch64 tables, so UWXN is
+ * not looked at. PAN takes privileged data access (not instruction
+ * fetches) away from pages unprivileged code can reach after APTable[0].
+ * With HD a DBM page counts as writable.
  */
 static unsigned int s1_perm(const struct walk *w, uint64_t e)
 {
@@ -424,8 +432,7 @@ static unsigned int s1_perm(const struct walk *w, uint64_t e)
 	bool ur = (e & TTD_S1_AP1) && !w->no_unpriv, uw = ur && wr;
 	bool pr = true, pw = wr;
 	bool ux = !(e & TTD_S1_UXN) && !w->xn_table && !(s1->wxn && uw);
-	bool px = !(e & TTD_S1_PXN) && !w->pxn_table && !(s1->wxn && pw) &&
-		  !(s1->uwxn && uw);
+	bool px = !(e & TTD_S1_PXN) && !w->pxn_table && !(s1->wxn && pw) && !uw;
 
 	if (s1->pan && ur) {
 		pr = false;

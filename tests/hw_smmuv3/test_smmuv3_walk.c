@@ -674,7 +674,9 @@ END_TEST
 /*
  * Stage 1 permissions (smmuv3.md 4.3; DDI 0487 D8.4 direct permissions):
  * one row per rule. Leaf at L3 of a 4K T0SZ = 25 walk; @tattr goes into
- * the L1 and L2 table descriptors.
+ * the L1 and L2 table descriptors. An EL0-writable page is never
+ * privileged-executable and CD.UWXN is IGNORED with AArch64 tables (IHI
+ * 0070 5.4, CD.UWXN; DDI 0487 AArch64.S1DirectBasePermissions).
  */
 static const struct perm_case {
 	const char *rule;
@@ -697,11 +699,13 @@ static const struct perm_case {
 	{ "APTable[1] unprivileged read", AP1, APT1, 0, 0, 0, 0, R, R | X },
 	{ "HAD ignores APTable", AP1, APT0 | APT1, 0, 0, 0, 1, W, RWX },
 	{ "UXN unprivileged exec", AP1 | UXN, 0, 0, 0, 0, 0, R | X, -1 },
-	{ "UXN privileged exec ok", AP1 | UXN, 0, 0, 0, 0, 0, P | R | X, RWX },
+	{ "UXN privileged exec ok", AP1 | AP2 | UXN, 0, 0, 0, 0, 0, P | R | X,
+	  R | X },
 	{ "PXN privileged exec", AP1 | PXN, 0, 0, 0, 0, 0, P | R | X, -1 },
 	{ "PXN unprivileged exec ok", AP1 | PXN, 0, 0, 0, 0, 0, R | X, RWX },
 	{ "XNTable unprivileged exec", AP1, XNT, 0, 0, 0, 0, R | X, -1 },
-	{ "XNTable privileged ok", AP1, XNT, 0, 0, 0, 0, P | R | X, RWX },
+	{ "XNTable privileged ok", AP1 | AP2, XNT, 0, 0, 0, 0, P | R | X,
+	  R | X },
 	{ "PXNTable privileged exec", AP1, PXNT, 0, 0, 0, 0, P | R | X, -1 },
 	{ "PXNTable unprivileged ok", AP1, PXNT, 0, 0, 0, 0, R | X, RWX },
 	{ "HAD ignores XNTable", AP1, XNT | PXNT, 0, 0, 0, 1, R | X, RWX },
@@ -710,12 +714,19 @@ static const struct perm_case {
 	{ "WXN privileged-only writable", 0, 0, 1, 0, 0, 0, P | R, RW },
 	{ "WXN read-only exec ok", AP1 | AP2, 0, 1, 0, 0, 0, R | X, R | X },
 	{ "WXN under APTable[1]", AP1, APT1, 1, 0, 0, 0, P | R | X, R | X },
-	{ "UWXN EL0-writable priv exec", AP1, 0, 0, 1, 0, 0, P | R | X, -1 },
-	{ "UWXN EL0-writable EL0 exec", AP1, 0, 0, 1, 0, 0, R | X, RWX },
-	{ "UWXN privileged-only page", 0, 0, 0, 1, 0, 0, P | R | X, RWX },
-	{ "UWXN EL0 read-only", AP1 | AP2, 0, 0, 1, 0, 0, P | R | X, R | X },
+	{ "EL0-writable is PXN", AP1, 0, 0, 0, 0, 0, P | R | X, -1 },
+	{ "EL0-writable priv rights", AP1, 0, 0, 0, 0, 0, P | R, RW },
+	{ "EL0-writable under APTable[1]", AP1, APT1, 0, 0, 0, 0, P | R | X,
+	  R | X },
+	{ "EL0-writable under APTable[0]", AP1, APT0, 0, 0, 0, 0, P | R | X,
+	  RWX },
+	{ "UWXN ignored: EL0-writable", AP1, 0, 0, 1, 0, 0, P | R | X, -1 },
+	{ "UWXN ignored: EL0 exec", AP1, 0, 0, 1, 0, 0, R | X, RWX },
+	{ "UWXN ignored: privileged-only", 0, 0, 0, 1, 0, 0, P | R | X, RWX },
+	{ "UWXN ignored: EL0 read-only", AP1 | AP2, 0, 0, 1, 0, 0, P | R | X,
+	  R | X },
 	{ "PAN privileged read", AP1, 0, 0, 0, 1, 0, P | R, -1 },
-	{ "PAN leaves exec", AP1, 0, 0, 0, 1, 0, P | X, X },
+	{ "PAN leaves exec", AP1 | AP2, 0, 0, 0, 1, 0, P | X, X },
 	{ "PAN unprivileged read", AP1, 0, 0, 0, 1, 0, R, RWX },
 	{ "PAN privileged-only page", 0, 0, 0, 0, 1, 0, P | W, RWX },
 	{ "PAN under APTable[0]", AP1, APT0, 0, 0, 1, 0, P | R, RWX },
@@ -1148,6 +1159,7 @@ START_TEST(test_nested_httu)
 	put(slot + view_off, PAGE(0x5000000, AP1) & ~AF);
 	EXPECT_FAULT(s1w(&c, &s2, va, R, true), SMMU_EVT_F_PERMISSION, 1, true,
 		     SMMU_CLASS_TT, slot, 0);
+	ck_assert(flt.tt_write); /* the AF update, a write: TTRnW 0 */
 	ck_assert_uint_eq(get(slot + view_off), PAGE(0x5000000, AP1) & ~AF);
 	put(g2.root, BLOCK(0x40000000, S2R | S2W));
 	EXPECT_OK(s1w(&c, &s2, va, R, true), 0x5000678, 0x1000, 3, RWX);
