@@ -3,8 +3,8 @@
  * bench_iofd.h - what the iommufd benches share: a context whose user
  * memory is this process's, reached with memcpy rather than
  * process_vm_readv (so a system call per copy does not hide the rest),
- * the ioctl call, and the per-page floor every map/unmap is compared
- * with: one 8-byte store per page into a page-sized table.
+ * the ioctl call, and the rounds of map and unmap compared with the
+ * per-page floor (bench_util.h's store loop into a page-sized table).
  */
 #ifndef IOMMUSIM_BENCH_IOFD_H
 #define IOMMUSIM_BENCH_IOFD_H
@@ -50,30 +50,11 @@ static inline int bench_iofd_open(struct iofd_ctx **ctx)
 	return iommufd_sim_open(&ua, ctx);
 }
 
-static volatile uint64_t bench_iofd_sink[512];
-
-/* ns per page of the floor: one PTE-sized store per page, the fastest
- * of @reps rounds. */
-static inline double bench_iofd_store_floor(uint64_t npages, unsigned int reps)
-{
-	double best = 1e30;
-
-	for (unsigned int r = 0; r < reps; r++) {
-		double t0 = bench_now_ns(), dt;
-
-		for (uint64_t i = 0; i < npages; i++)
-			bench_iofd_sink[i & 511] = (i << 12) | 3;
-		dt = (bench_now_ns() - t0) / (double)npages;
-		best = dt < best ? dt : best;
-	}
-	return best;
-}
-
 /*
  * The fastest of @reps rounds of IOAS_MAP of @m (a fixed IOVA) then
  * IOAS_UNMAP of the same range, per page of @npages, into @row with the
- * store floor measured right after. Return: 0, or -1 when a call fails
- * or the unmap does not take back the whole range.
+ * store floor (bench_store_baseline) measured right after. Return: 0, or
+ * -1 when a call fails or the unmap does not take back the whole range.
  */
 static inline int bench_iofd_rounds(struct iofd_ctx *ctx,
 				    struct iommu_ioas_map *m, uint64_t npages,
@@ -81,6 +62,8 @@ static inline int bench_iofd_rounds(struct iofd_ctx *ctx,
 {
 	struct iommu_ioas_unmap u = { .size = sizeof(u),
 				      .ioas_id = m->ioas_id };
+	struct bench_mu_case floor = { .ops = 1 };
+	static uint64_t table[512];
 	uint64_t iova = m->iova;
 
 	row->map_ns = row->unmap_ns = 1e30;
@@ -102,8 +85,10 @@ static inline int bench_iofd_rounds(struct iofd_ctx *ctx,
 		if ((t2 - t1) / npages < row->unmap_ns)
 			row->unmap_ns = (t2 - t1) / npages;
 	}
-	row->base_ns =
-		bench_iofd_store_floor(npages < 4096 ? 4096 : npages, reps);
+	/* the floor: one 8-byte store per page, bench_util.h's loop */
+	floor.npages = npages < 4096 ? 4096 : npages;
+	row->base_ns = bench_store_baseline(&floor, table, ARRAY_SIZE(table)) /
+		       (double)floor.npages;
 	return 0;
 }
 

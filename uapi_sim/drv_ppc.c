@@ -148,7 +148,6 @@ static int add_window(struct tce_dom *td, struct iofd_sys *sys, unsigned int w,
 	d->win_mask |= 1u << w;
 	if (page > d->pgsize_bitmap)
 		d->pgsize_bitmap = page;
-	d->contig_io_pages = d->pgsize_bitmap > IOFD_PAGE_SIZE;
 	return 0;
 }
 
@@ -164,6 +163,9 @@ static int make_dom(struct iofd_device *idev, uint32_t mask,
 		return -ENOMEM;
 	td->d.ops = &tce_paging_ops;
 	td->d.drv = &iofd_tce_dev_ops;
+	/* a TCE maps an IO page from one physically contiguous range; the
+	 * pinned window gives those (iofd_domain.contig_io_pages) */
+	td->d.contig_io_pages = true;
 	for (unsigned int w = 0; w < IOFD_DOM_WINDOWS && !ret; w++)
 		if (mask & 1u << w)
 			ret = add_window(td, dev_sys(idev), w, &g[w]);

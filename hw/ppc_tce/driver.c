@@ -41,16 +41,12 @@
  */
 #define TCE_DRV_KILL_PAGES_MAX 64
 
-/* Smallest level: one 4 KiB frame of 512 TCEs (TTS 1). */
-#define TCE_DRV_TBL_SHIFT_MIN 9
-
 /*
  * Largest level: the frame allocator's biggest block (2^PM_FRAME_ORDER_MAX
  * frames) holds 2^(PM_FRAME_ORDER_MAX + 9) TCEs; TTS (5 bits, tbl_shift -
  * 8) could express more.
  */
 #define TCE_DRV_TBL_SHIFT_MAX (PM_FRAME_ORDER_MAX + PM_FRAME_SHIFT - 3)
-#define TCE_DRV_TTS_MAX FIELD_GET(TCE_TVE_TTS, ~0ull)
 
 /**
  * struct tce_drv - the driver of one PHB.
@@ -197,12 +193,6 @@ static inline uint64_t tce_iova(const struct tce_table *t, uint64_t idx)
 	return (t->bus_base & TCE_WIN1_BASE) | idx << t->page_shift;
 }
 
-/* Bits needed to write @v (0 for 0). */
-static unsigned int tce_fls64(uint64_t v)
-{
-	return v ? 64 - (unsigned int)__builtin_clzll(v) : 0;
-}
-
 /*
  * The array @v of @n elements of @size bytes, with room for *@cap, made
  * room for one more (doubling *@cap). Return: the array, or NULL (@v is
@@ -236,7 +226,7 @@ static int tce_frames_add(struct tce_table *t, uint64_t pa)
 /* A zeroed level block, recorded in @t; 0 or -ENOMEM. */
 static int tce_level_alloc(struct tce_table *t, uint64_t *pa)
 {
-	unsigned int order = t->tbl_shift - TCE_DRV_TBL_SHIFT_MIN;
+	unsigned int order = t->tbl_shift - TCE_LEVEL_SHIFT_MIN;
 
 	if (pm_frame_alloc_order(t->drv->pm, order, pa))
 		return -ENOMEM;
@@ -369,24 +359,14 @@ static void tce_kill_range(struct tce_table *t, uint64_t first, uint64_t last)
 
 /* ---- tables ------------------------------------------------------------- */
 
-/*
- * The level size for @levels levels reaching index @last_idx: the least
- * tbl_shift >= 9 with levels * tbl_shift >= bits of @last_idx, as
- * torvalds/linux arch/powerpc/platforms/powernv/pci-ioda-tce.c
- * pnv_pci_ioda2_table_alloc_pages() spreads the index bits evenly over
- * the levels with at least a page per level. 0 when TTS or the frame
- * allocator cannot give it.
- */
+/* The level size for @levels levels reaching index @last_idx (the
+ * format's rule, tce_level_shift()), 0 when TTS or the frame allocator
+ * cannot give it. */
 static unsigned int tce_tbl_shift(uint64_t last_idx, unsigned int levels)
 {
-	unsigned int bits = tce_fls64(last_idx);
-	unsigned int s = (bits + levels - 1) / levels;
+	unsigned int s = tce_level_shift(last_idx, levels);
 
-	if (s < TCE_DRV_TBL_SHIFT_MIN)
-		s = TCE_DRV_TBL_SHIFT_MIN;
-	if (s - 8 > TCE_DRV_TTS_MAX || s > TCE_DRV_TBL_SHIFT_MAX)
-		return 0;
-	return s;
+	return s > TCE_DRV_TBL_SHIFT_MAX ? 0 : s;
 }
 
 static int tce_tables_add(struct tce_drv *drv, struct tce_table *t)
@@ -456,7 +436,7 @@ int tce_table_create(struct tce_drv *drv, uint64_t bus_base, uint64_t size,
 	if (tce_level_alloc(t, &t->top) || tce_tables_add(drv, t)) {
 		if (t->nframes)
 			pm_frame_free_order(drv->pm, t->top,
-					    ts - TCE_DRV_TBL_SHIFT_MIN);
+					    ts - TCE_LEVEL_SHIFT_MIN);
 		free(t->frames);
 		free(t);
 		return -ENOMEM;
@@ -492,7 +472,7 @@ void tce_table_free(struct tce_table *t)
 			       (t->bus_base >> TCE_ADDR_WINDOW_BIT) & 1);
 	for (unsigned int i = 0; i < t->nframes; i++)
 		pm_frame_free_order(drv->pm, t->frames[i],
-				    t->tbl_shift - TCE_DRV_TBL_SHIFT_MIN);
+				    t->tbl_shift - TCE_LEVEL_SHIFT_MIN);
 	for (unsigned int i = 0; i < drv->ntables; i++) {
 		if (drv->tables[i] == t) {
 			drv->tables[i] = drv->tables[--drv->ntables];

@@ -68,8 +68,8 @@ int tce_table_create(struct tce_drv *drv, uint64_t bus_base, uint64_t size,
 		     unsigned int page_shift, unsigned int levels,
 		     struct tce_table **out);
 void tce_table_free(struct tce_table *t);
-int tce_table_map(struct tce_table *t, uint64_t iova, uint64_t pa,
-		  uint64_t len, unsigned int prot);
+int tce_table_map(struct tce_table *t, uint64_t iova, uint64_t pa, uint64_t len,
+		  unsigned int prot);
 uint64_t tce_table_unmap(struct tce_table *t, uint64_t iova, uint64_t len);
 int tce_table_xchg(struct tce_table *t, uint64_t iova, uint64_t *tce);
 int tce_table_lookup(struct tce_table *t, uint64_t iova, uint64_t *pa,

@@ -70,15 +70,6 @@ static struct tce_papr_win *tce_papr_find(struct tce_phb *p, uint64_t liobn,
 	return NULL;
 }
 
-static unsigned int tce_papr_ilog2_up(uint64_t n)
-{
-	unsigned int b = 0;
-
-	while (b < 64 && (1ull << b) < n)
-		b++;
-	return b;
-}
-
 /* Zero [pa, pa + len) of simulated memory, 4 KiB at a time. */
 static int tce_papr_zero(struct pm_space *mem, uint64_t pa, uint64_t len)
 {
@@ -106,13 +97,9 @@ static int tce_papr_geometry(struct tce_papr_win *w, uint64_t *cnt)
 {
 	uint64_t end = (w->bus_offset & TCE_ADDR_OFFSET) + w->size;
 	uint64_t n = ((end - 1) >> w->page_shift) + 1, total = 0;
-	unsigned int bits = tce_papr_ilog2_up(n);
 
-	w->tbl_shift = (bits + w->levels - 1) / w->levels;
-	if (w->tbl_shift < 9)
-		w->tbl_shift = 9;
-	/* TTS is 5 bits: tbl_shift - 8 <= 31. */
-	if (w->tbl_shift > 39)
+	w->tbl_shift = tce_level_shift(n - 1, w->levels);
+	if (!w->tbl_shift)
 		return -EINVAL;
 	for (unsigned int l = w->levels; l-- > 0;) {
 		unsigned int s = w->tbl_shift;

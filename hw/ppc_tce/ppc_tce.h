@@ -90,6 +90,7 @@ static inline struct tce_phb *to_tce_phb(struct sim_unit *u)
 
 /* walk.c */
 bool tce_page_shift_ok(unsigned int phb_gen, unsigned int page_shift);
+unsigned int tce_level_shift(uint64_t last_idx, unsigned int levels);
 int tce_tve_decode(unsigned int phb_gen, uint64_t raw, uint32_t index,
 		   struct tce_tve *tve, struct dma_result *res);
 void tce_walk(struct pm_space *mem, struct trace *tr, const struct tce_tve *tve,

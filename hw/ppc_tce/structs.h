@@ -15,6 +15,8 @@
 #include "model/bits.h"
 
 #define TCE_ENTRY_SIZE 8
+/* The smallest level: one 4 KiB page of 512 entries (TVE TTS 1). */
+#define TCE_LEVEL_SHIFT_MIN 9
 
 /* Leaf TCE: LSB bit 0 read (to device), bit 1 write (from device). */
 #define TCE_PCI_READ BIT_ULL(0)

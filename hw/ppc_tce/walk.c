@@ -42,6 +42,28 @@ static void tce_fault(struct dma_result *res, uint32_t code)
 }
 
 /**
+ * tce_level_shift() - log2 of the entries of one level of a table of
+ * @levels levels that indexes up to @last_idx: the index bits spread
+ * evenly over the levels, at least 9 (one 4 KiB page, TTS 1), as
+ * torvalds/linux arch/powerpc/platforms/powernv/pci-ioda-tce.c
+ * pnv_pci_ioda2_table_alloc_pages() does. Every level has this size
+ * (structs.h), the TVE's TTS says it (TTS = shift - 8, 5 bits).
+ * @last_idx: the largest TCE index (raw offset >> page shift).
+ * @levels: 1 to TCE_TVE_LEVELS_MAX.
+ *
+ * Return: the shift, or 0 when TTS cannot express it.
+ */
+unsigned int tce_level_shift(uint64_t last_idx, unsigned int levels)
+{
+	unsigned int bits = last_idx ? 64 - __builtin_clzll(last_idx) : 0;
+	unsigned int s = (bits + levels - 1) / levels;
+
+	if (s < TCE_LEVEL_SHIFT_MIN)
+		s = TCE_LEVEL_SHIFT_MIN;
+	return s - 8 > FIELD_GET(TCE_TVE_TTS, ~0ull) ? 0 : s;
+}
+
+/**
  * tce_page_shift_ok() - whether a PHB of generation @phb_gen builds IO
  * pages of 2^@page_shift bytes (skiboot ibm,supported-tce-sizes:
  * hw/phb3.c 4K/64K/16M/256M, hw/phb4.c 4K/64K/2M/1G; ppc_tce.md 1.2).
