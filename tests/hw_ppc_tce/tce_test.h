@@ -18,9 +18,9 @@
 #include "hw/ppc_tce/ppc_tce.h"
 #include "model/bits.h"
 
-static struct pm_space *pm;
-static struct sim_unit *u;
-static struct sim_err err;
+#define UNIT_OPS ppc_tce_unit_ops
+#include "unit_fixture.h"
+
 static char line[256];
 static unsigned int nlines;
 
@@ -32,38 +32,6 @@ static inline void sink(void *ctx, const char *text)
 }
 
 static struct sim_out out = { .line = sink };
-
-static inline int try_unit(const char *opts)
-{
-	char buf[256], *argv[16];
-	struct sim_opts o;
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", opts);
-	for (char *p = strtok(buf, " "); p && argc < 16; p = strtok(NULL, " "))
-		argv[argc++] = p;
-	ck_assert_int_eq(pm_create(40, &pm), 0);
-	ck_assert_int_eq(sim_opts_parse(&o, argc, argv, &err), 0);
-	if (ppc_tce_unit_ops.create(pm, &o, &u, &err))
-		return -EINVAL;
-	if (sim_opts_unused(&o))
-		return sim_errf(&err, "unused %s", sim_opts_unused(&o));
-	return 0;
-}
-
-static inline void make_unit(const char *opts)
-{
-	ck_assert_msg(!try_unit(opts), "%s", err.msg);
-}
-
-static inline void teardown(void)
-{
-	if (u)
-		u->ops->destroy(u);
-	pm_destroy(pm);
-	u = NULL;
-	pm = NULL;
-}
 
 /* Run one unit command; its output line (if any) lands in line[]. */
 static inline int cmd(const char *fmt, ...)

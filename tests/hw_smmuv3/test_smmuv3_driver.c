@@ -23,26 +23,17 @@
 #include "hw/smmuv3/structs.h"
 #include "model/bits.h"
 
+#define UNIT_OPS smmuv3_unit_ops
+#include "unit_fixture.h"
+
 #define RW (DMA_ACC_READ | DMA_ACC_WRITE)
 #define MAIR 0xf404ff44ULL
 
-static struct pm_space *pm;
-static struct sim_unit *u;
 static struct smmu_drv *drv;
 
 static void up(const char *opts)
 {
-	char buf[128], *argv[8];
-	struct sim_opts o;
-	struct sim_err err;
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", opts);
-	for (char *p = strtok(buf, " "); p && argc < 8; p = strtok(NULL, " "))
-		argv[argc++] = p;
-	ck_assert_int_eq(pm_create(40, &pm), 0);
-	ck_assert_int_eq(sim_opts_parse(&o, argc, argv, &err), 0);
-	ck_assert_msg(!smmuv3_unit_ops.create(pm, &o, &u, &err), "%s", err.msg);
+	make_unit(opts);
 	tcache_set_strict(u->tc, true);
 	ck_assert_int_eq(smmu_drv_create(u, pm, &drv), 0);
 }
@@ -57,17 +48,7 @@ static void down(void)
 	smmu_drv_destroy(drv);
 	pm_get_stats(pm, &ps);
 	ck_assert_uint_eq(ps.table_frames, 0); /* nothing leaked */
-	u->ops->destroy(u);
-	pm_destroy(pm);
-}
-
-static uint64_t rd(uint64_t off, unsigned int size)
-{
-	struct sim_err err;
-	uint64_t v;
-
-	ck_assert_int_eq(u->ops->mmio_read(u, off, size, &v, &err), 0);
-	return v;
+	teardown();
 }
 
 static uint64_t ld(uint64_t pa)

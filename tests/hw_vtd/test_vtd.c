@@ -18,48 +18,8 @@
 #include "hw/vtd/vtd.h"
 #include "model/bits.h"
 
-static struct pm_space *pm;
-static struct sim_unit *u;
-static struct sim_err err;
-
-static void make_unit(const char *opts)
-{
-	char buf[256], *argv[16];
-	struct sim_opts o;
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", opts);
-	for (char *p = strtok(buf, " "); p && argc < 16; p = strtok(NULL, " "))
-		argv[argc++] = p;
-	ck_assert_int_eq(pm_create(40, &pm), 0);
-	ck_assert_int_eq(sim_opts_parse(&o, argc, argv, &err), 0);
-	ck_assert_msg(!vtd_unit_ops.create(pm, &o, &u, &err), "%s", err.msg);
-	ck_assert_ptr_null(sim_opts_unused(&o));
-}
-
-static void teardown(void)
-{
-	if (u)
-		u->ops->destroy(u);
-	pm_destroy(pm);
-	u = NULL;
-	pm = NULL;
-}
-
-static uint64_t rd(uint64_t off, unsigned int size)
-{
-	uint64_t v;
-
-	ck_assert_msg(!u->ops->mmio_read(u, off, size, &v, &err), "%s",
-		      err.msg);
-	return v;
-}
-
-static void wr(uint64_t off, unsigned int size, uint64_t v)
-{
-	ck_assert_msg(!u->ops->mmio_write(u, off, size, v, &err), "%s",
-		      err.msg);
-}
+#define UNIT_OPS vtd_unit_ops
+#include "unit_fixture.h"
 
 START_TEST(test_access_rules)
 {

@@ -18,23 +18,14 @@
 #include "hw/vtd/vtd.h"
 #include "model/bits.h"
 
-static struct pm_space *pm;
-static struct sim_unit *u;
+#define UNIT_OPS vtd_unit_ops
+#include "unit_fixture.h"
+
 static struct vtd_drv *drv;
 
 static void up(const char *opts)
 {
-	char buf[128], *argv[8];
-	struct sim_opts o;
-	struct sim_err err;
-	int argc = 0;
-
-	snprintf(buf, sizeof(buf), "%s", opts);
-	for (char *p = strtok(buf, " "); p && argc < 8; p = strtok(NULL, " "))
-		argv[argc++] = p;
-	ck_assert_int_eq(pm_create(40, &pm), 0);
-	ck_assert_int_eq(sim_opts_parse(&o, argc, argv, &err), 0);
-	ck_assert_msg(!vtd_unit_ops.create(pm, &o, &u, &err), "%s", err.msg);
+	make_unit(opts);
 	tcache_set_strict(u->tc, true);
 	ck_assert_int_eq(vtd_drv_create(u, pm, &drv), 0);
 }
@@ -49,8 +40,7 @@ static void down(void)
 	vtd_drv_destroy(drv);
 	pm_get_stats(pm, &ps);
 	ck_assert_uint_eq(ps.table_frames, 0); /* nothing leaked */
-	u->ops->destroy(u);
-	pm_destroy(pm);
+	teardown();
 }
 
 static struct dma_result dma(uint16_t sid, uint32_t pasid, uint64_t iova,
